@@ -1,0 +1,250 @@
+#include "data/prepare.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/progress.h"
+#include "core/threads.h"
+#include "data/cache.h"
+#include "data/crop.h"
+#include "data/split.h"
+
+namespace kplab {
+
+RawPerson map_person(const RawPerson& p, const std::vector<std::vector<int>>& mapping, ReadStats& stats) {
+  RawPerson out;
+  const size_t k = mapping.size();
+  out.xy.assign(2 * k, 0.0f);
+  out.labeled.assign(k, 0);
+  out.occluded.assign(k, 0);
+  out.has_box = p.has_box;
+  std::copy(p.box, p.box + 4, out.box);
+  for (size_t j = 0; j < k; ++j) {
+    const auto& src = mapping[j];
+    if (src.empty()) {
+      ++stats.masked_joints["absent from the source schema"];
+      continue;
+    }
+    bool all = true;
+    for (int s : src) all = all && p.labeled[s];
+    if (!all) {
+      if (src.size() > 1) ++stats.masked_joints["derived from an unlabeled joint"];
+      continue;
+    }
+    float x = 0, y = 0;
+    for (int s : src) {
+      x += p.xy[2 * s];
+      y += p.xy[2 * s + 1];
+      if (!p.occluded.empty() && p.occluded[s]) out.occluded[j] = 1;
+    }
+    out.xy[2 * j] = x / src.size();
+    out.xy[2 * j + 1] = y / src.size();
+    out.labeled[j] = 1;
+  }
+  return out;
+}
+
+namespace {
+
+const Schema& check_synthetic_schema(const Schema& schema) {
+  static const std::vector<std::string> lsp = {
+      "right_ankle", "right_knee", "right_hip", "left_hip", "left_knee", "left_ankle", "right_wrist",
+      "right_elbow", "right_shoulder", "left_shoulder", "left_elbow", "left_wrist", "neck", "head_top"};
+  if (schema.joints != lsp)
+    throw input_error(schema.path, "keypoints", "the 14 LSP joints in LSP order (synthetic people use them)",
+                      str(schema.num_joints(), " joints of schema ", schema.name));
+  return schema;
+}
+
+RawDataset read_dataset(const PrepareOptions& o, const Schema& target, const Schema* from) {
+  const int k = from ? from->num_joints() : target.num_joints();
+  if (o.format == "lsp") return read_lsp(o.root);
+  if (o.format == "yolo") return read_yolo(o.root, k);
+  if (o.format == "coco") return read_coco(o.root, o.images_dir);
+  if (o.format == "synthetic") {
+    check_synthetic_schema(from ? *from : target);
+    SyntheticOptions s;
+    s.count = o.synthetic_count;
+    s.seed = o.seed;
+    return read_synthetic(s);
+  }
+  throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.format + "'");
+}
+
+struct PersonOut {
+  Crop crop;
+  std::vector<uint8_t> jpeg;
+};
+
+struct ImageOut {
+  std::vector<PersonOut> people;
+  ReadStats stats;
+};
+
+void check_options(const PrepareOptions& o) {
+  if (o.size < 16 || o.size > 4096) throw input_error("--size", "crop size", "16..4096 pixels", std::to_string(o.size));
+  if (!(o.margin >= 0 && o.margin <= 4)) throw input_error("--margin", "margin", "0..4", std::to_string(o.margin));
+  if (!(o.outlier_margin >= 0)) throw input_error("--outlier-margin", "outlier margin", ">= 0", std::to_string(o.outlier_margin));
+  if (o.jpeg_quality < 1 || o.jpeg_quality > 100)
+    throw input_error("--jpeg-quality", "JPEG quality", "1..100", std::to_string(o.jpeg_quality));
+  if (o.format != "synthetic" && o.root.empty())
+    throw input_error("--root", "dataset root", "a folder or file for format " + o.format, "nothing");
+}
+
+}  // namespace
+
+PrepareSummary prepare(const PrepareOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_options(o);
+  // Output first: a refused path must fail in a second, not after the work.
+  AtomicFile out(o.out, o.force);
+  const Schema target = load_schema(o.schema_path);
+  std::unique_ptr<Schema> from;
+  if (!o.from_schema_path.empty()) from = std::make_unique<Schema>(load_schema(o.from_schema_path));
+
+  RawDataset data = read_dataset(o, target, from.get());
+  PrepareSummary summary;
+  summary.out = o.out;
+  summary.schema = target.name;
+  summary.stats = data.stats;
+
+  if (data.num_joints != (from ? from->num_joints() : target.num_joints())) {
+    const Schema& expect = from ? *from : target;
+    throw input_error(o.root, "keypoints per person",
+                      str(expect.num_joints(), " (schema ", expect.name, ", ", expect.path, ")"),
+                      str(data.num_joints, from ? "" : "; pass --from-schema with the dataset's own schema and a mapping to " + target.name)) ;
+  }
+  if (from) {
+    auto mapping = schema_mapping(*from, target);
+    for (auto& img : data.images)
+      for (auto& p : img.people) p = map_person(p, mapping, summary.stats);
+  }
+  KP_CHECK(!data.images.empty(), o.root, ": dataset: expected at least one labeled image, found none");
+
+  std::vector<int> source_splits;
+  for (const auto& img : data.images) source_splits.push_back(img.split);
+  const std::vector<uint8_t> image_split = assign_splits(o.split, data.images.size(), o.seed, source_splits);
+
+  const int threads = o.threads > 0 ? o.threads : default_threads();
+  std::vector<ImageOut> results(data.images.size());
+  Progress progress("prepare", data.images.size(), o.progress);
+  std::mutex progress_mutex;
+  const std::vector<int> jpeg_params = {cv::IMWRITE_JPEG_QUALITY, o.jpeg_quality};
+
+  parallel_for(data.images.size(), threads, [&](int64_t i) {
+    RawImage& img = data.images[i];
+    ImageOut& res = results[i];
+    cv::Mat mat = img.load();
+    for (RawPerson& p : img.people) {
+      if (img.normalized) {
+        for (size_t j = 0; j < p.labeled.size(); ++j) {
+          p.xy[2 * j] *= mat.cols;
+          p.xy[2 * j + 1] *= mat.rows;
+        }
+        p.box[0] *= mat.cols;
+        p.box[2] *= mat.cols;
+        p.box[1] *= mat.rows;
+        p.box[3] *= mat.rows;
+      }
+      check_joints_against_image(p, mat.cols, mat.rows, o.outlier_margin, res.stats);
+      int labeled = 0;
+      for (auto v : p.labeled) labeled += v;
+      if (labeled == 0) {
+        ++res.stats.skipped_people["no labeled joints"];
+        continue;
+      }
+      auto square = person_square(p, o.margin, res.stats);
+      if (!square) continue;
+      PersonOut po;
+      po.crop = crop_person(mat, p, *square, o.size);
+      if (o.raw) {
+        cv::cvtColor(po.crop.image, po.crop.image, cv::COLOR_BGR2RGB);
+      } else {
+        cv::imencode(".jpg", po.crop.image, po.jpeg, jpeg_params);
+        po.crop.image.release();
+      }
+      res.people.push_back(std::move(po));
+    }
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress.step();
+  });
+  progress.finish();
+
+  CacheData cache;
+  cache.image_size = o.size;
+  cache.num_joints = target.num_joints();
+  cache.encoding = o.raw ? "raw" : "jpeg";
+  cache.schema = target.name;
+  cache.joint_names = target.joints;
+  cache.command = o.command;
+  cache.seed = o.seed;
+  for (size_t i = 0; i < results.size(); ++i) {
+    summary.stats.merge(results[i].stats);
+    for (auto& po : results[i].people) {
+      const Crop& c = po.crop;
+      if (o.raw) {
+        KP_CHECK(c.image.isContinuous(), "internal: crop not continuous");
+        cache.raw.insert(cache.raw.end(), c.image.data, c.image.data + c.image.total() * 3);
+      } else {
+        cache.jpeg.push_back(std::move(po.jpeg));
+      }
+      cache.keypoints.insert(cache.keypoints.end(), c.xy.begin(), c.xy.end());
+      cache.visible.insert(cache.visible.end(), c.visible.begin(), c.visible.end());
+      cache.occluded.insert(cache.occluded.end(), c.occluded.begin(), c.occluded.end());
+      cache.crop.insert(cache.crop.end(), c.crop_to_image.begin(), c.crop_to_image.end());
+      cache.source.push_back(data.images[i].source);
+      cache.image_id.push_back(static_cast<int32_t>(i));
+      cache.split.push_back(image_split[i]);
+      summary.per_split[image_split[i]]++;
+      for (auto v : c.visible) summary.labeled_joints += v;
+    }
+  }
+  summary.images_read = data.images.size();
+  summary.people_written = cache.size();
+  KP_CHECK(summary.people_written > 0, o.root, ": dataset: expected at least one person with labeled joints, found none");
+
+  write_cache(out.temp_path(), cache);
+  out.commit();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return summary;
+}
+
+std::string PrepareSummary::to_text() const {
+  std::ostringstream os;
+  os << "wrote " << out << " (schema " << schema << ")\n";
+  os << "  images read     " << images_read << "\n";
+  os << "  people written  " << people_written << "  (train " << per_split[0] << ", val " << per_split[1]
+     << ", test " << per_split[2] << ")\n";
+  os << "  labeled joints  " << labeled_joints << "\n";
+  os << "  labeled joints slightly outside the image, kept: " << stats.outside_kept << "\n";
+  os << "  joints masked:" << (stats.masked_joints.empty() ? " none" : "") << "\n";
+  for (const auto& kv : stats.masked_joints) os << "    " << kv.second << "  " << kv.first << "\n";
+  os << "  people skipped:" << (stats.skipped_people.empty() ? " none" : "") << "\n";
+  for (const auto& kv : stats.skipped_people) os << "    " << kv.second << "  " << kv.first << "\n";
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2f", seconds);
+  os << "  seconds         " << secs << "\n";
+  return os.str();
+}
+
+nlohmann::json PrepareSummary::to_json() const {
+  return {{"out", out},
+          {"schema", schema},
+          {"images_read", images_read},
+          {"people_written", people_written},
+          {"split", {{"train", per_split[0]}, {"val", per_split[1]}, {"test", per_split[2]}}},
+          {"labeled_joints", labeled_joints},
+          {"outside_kept", stats.outside_kept},
+          {"masked_joints", stats.masked_joints},
+          {"skipped_people", stats.skipped_people},
+          {"seconds", seconds}};
+}
+
+}  // namespace kplab

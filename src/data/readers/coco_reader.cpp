@@ -1,0 +1,286 @@
+// COCO keypoints reader: one JSON file (images, annotations, optional
+// categories). Keypoints are [x, y, v] * K with v 0 = unlabeled, 1 = labeled
+// but hidden, 2 = visible; coordinates are taken as given, in pixels.
+// Crowd annotations and people without a labeled keypoint are skipped and
+// counted; images left without people are not included.
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "data/readers/readers.h"
+
+namespace kplab {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// "a string 'abc'", "a number 3", "a list of 4", ... for the "found" part.
+std::string describe(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return str("a list of ", j.size());
+    case json::value_t::string: {
+      std::string s = j.get<std::string>();
+      if (s.size() > 40) s = s.substr(0, 40) + "...";
+      return "a string '" + s + "'";
+    }
+    case json::value_t::boolean: return j.get<bool>() ? "true" : "false";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "the number " + j.dump();
+    default: return "an unsupported value";
+  }
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  const json& field(const json& obj, const std::string& where, const char* key) const {
+    auto it = obj.find(key);
+    if (it == obj.end()) throw input_error(file_, where, str("field '", key, "'"), "none");
+    return *it;
+  }
+  const json& object(const json& j, const std::string& where) const {
+    if (!j.is_object()) throw input_error(file_, where, "an object", describe(j));
+    return j;
+  }
+  const json& array(const json& j, const std::string& where) const {
+    if (!j.is_array()) throw input_error(file_, where, "a list", describe(j));
+    return j;
+  }
+  double number(const json& j, const std::string& where) const {
+    if (!j.is_number()) throw input_error(file_, where, "a number", describe(j));
+    return j.get<double>();
+  }
+  int64_t integer(const json& j, const std::string& where) const {
+    if (j.is_number_integer()) return j.get<int64_t>();
+    if (j.is_number_float()) {
+      double d = j.get<double>();
+      if (std::isfinite(d) && d == std::floor(d)) return static_cast<int64_t>(d);
+    }
+    if (j.is_boolean()) return j.get<bool>() ? 1 : 0;
+    throw input_error(file_, where, "an integer", describe(j));
+  }
+  std::string string(const json& j, const std::string& where) const {
+    if (!j.is_string()) throw input_error(file_, where, "a string", describe(j));
+    return j.get<std::string>();
+  }
+  // Image ids are integers in COCO; some exports use strings. Normalized to a key.
+  std::string id_key(const json& j, const std::string& where) const {
+    if (j.is_string()) return "s:" + j.get<std::string>();
+    return "i:" + std::to_string(integer(j, where));
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+fs::path find_json(const fs::path& root) {
+  if (fs::is_regular_file(root)) return root;
+  if (!fs::is_directory(root))
+    throw input_error(root.string(), "annotations", "a COCO .json file or a folder holding one", "no such file or folder");
+  std::vector<fs::path> found;
+  for (const auto& e : fs::directory_iterator(root))
+    if (e.is_regular_file() && e.path().extension() == ".json") found.push_back(e.path());
+  std::sort(found.begin(), found.end());
+  if (found.size() == 1) return found[0];
+  std::string list;
+  for (const auto& p : found) list += (list.empty() ? "" : ", ") + p.filename().string();
+  throw input_error(root.string(), "annotations", "exactly one .json file in the folder",
+                    found.empty() ? std::string("none") : str(found.size(), " (", list, ")"));
+}
+
+}  // namespace
+
+RawDataset read_coco(const std::string& root, const std::string& images_dir) {
+  const fs::path json_path = find_json(fs::path(root));
+  const std::string jfile = json_path.string();
+  Reader r(jfile);
+
+  json doc;
+  {
+    std::ifstream in(json_path, std::ios::binary);
+    if (!in) throw input_error(jfile, "file", "a readable JSON file", "a file that cannot be opened");
+    try {
+      doc = json::parse(in);
+    } catch (const json::parse_error& e) {
+      throw Error(str(jfile, ": JSON syntax error: ", e.what()));
+    }
+  }
+  r.object(doc, "top level");
+  const json& images = r.array(r.field(doc, "top level", "images"), "images");
+  const json& anns = r.array(r.field(doc, "top level", "annotations"), "annotations");
+
+  // K: from the person category's keypoint names, else the first annotation.
+  int k = 0;
+  std::string k_source;
+  auto cats_it = doc.find("categories");
+  if (cats_it != doc.end()) {
+    const json& cats = r.array(*cats_it, "categories");
+    const json* chosen = nullptr;
+    for (size_t i = 0; i < cats.size(); ++i) {
+      const std::string where = str("categories[", i, "]");
+      const json& c = r.object(cats[i], where);
+      auto kp = c.find("keypoints");
+      if (kp == c.end()) continue;
+      r.array(*kp, where + ".keypoints");
+      auto nm = c.find("name");
+      bool person = nm != c.end() && nm->is_string() && nm->get<std::string>() == "person";
+      if (!chosen || person) {
+        chosen = &c;
+        k = static_cast<int>(kp->size());
+        k_source = where + ".keypoints";
+      }
+      if (person) break;
+    }
+  }
+  if (k == 0) {
+    for (size_t i = 0; i < anns.size() && k == 0; ++i) {
+      const std::string where = str("annotations[", i, "]");
+      const json& a = r.object(anns[i], where);
+      auto cr = a.find("iscrowd");
+      if (cr != a.end() && r.integer(*cr, where + ".iscrowd") != 0) continue;
+      const json& kp = r.array(r.field(a, where, "keypoints"), where + ".keypoints");
+      if (kp.empty() || kp.size() % 3 != 0)
+        throw input_error(jfile, where + ".keypoints", "3*K numbers (x, y, v per keypoint)", describe(kp));
+      k = static_cast<int>(kp.size() / 3);
+      k_source = where + ".keypoints";
+    }
+  }
+
+  // images: id -> index, in the json's order.
+  struct ImageEntry {
+    std::string file_name;
+    std::vector<RawPerson> people;
+  };
+  std::vector<ImageEntry> entries(images.size());
+  std::map<std::string, size_t> by_id;
+  for (size_t i = 0; i < images.size(); ++i) {
+    const std::string where = str("images[", i, "]");
+    const json& im = r.object(images[i], where);
+    std::string id = r.id_key(r.field(im, where, "id"), where + ".id");
+    entries[i].file_name = r.string(r.field(im, where, "file_name"), where + ".file_name");
+    if (!by_id.emplace(id, i).second)
+      throw input_error(jfile, where + ".id", "a unique image id", str(im["id"].dump(), " (used before)"));
+  }
+
+  RawDataset ds;
+  ds.format = "coco";
+  ds.num_joints = k;
+  int64_t unlabeled = 0;
+  for (size_t i = 0; i < anns.size(); ++i) {
+    const std::string where = str("annotations[", i, "]");
+    const json& a = r.object(anns[i], where);
+    const json& image_id = r.field(a, where, "image_id");
+    auto img_it = by_id.find(r.id_key(image_id, where + ".image_id"));
+    if (img_it == by_id.end())
+      throw input_error(jfile, where + ".image_id", "the id of an entry in images", image_id.dump());
+
+    int64_t crowd = 0;
+    auto cr = a.find("iscrowd");
+    if (cr != a.end()) crowd = r.integer(*cr, where + ".iscrowd");
+    if (crowd != 0 && crowd != 1) throw input_error(jfile, where + ".iscrowd", "0 or 1", cr->dump());
+    if (crowd) {
+      ++ds.stats.skipped_people["crowd"];
+      continue;
+    }
+
+    const json& kp = r.array(r.field(a, where, "keypoints"), where + ".keypoints");
+    if (static_cast<int>(kp.size()) != 3 * k)
+      throw input_error(jfile, where + ".keypoints",
+                        str(3 * k, " numbers (3 x ", k, " keypoints, as in ", k_source, ")"),
+                        str(kp.size(), " numbers"));
+    auto nk = a.find("num_keypoints");
+    if (nk != a.end()) r.integer(*nk, where + ".num_keypoints");  // type check only
+
+    RawPerson p;
+    p.xy.assign(2 * k, 0.f);
+    p.labeled.assign(k, 0);
+    p.occluded.assign(k, 0);
+    int labeled = 0, unlabeled_here = 0;
+    for (int j = 0; j < k; ++j) {
+      const std::string kw = str(where, ".keypoints[", 3 * j + 2, "] (keypoint ", j, " v)");
+      double v = r.number(kp[3 * j + 2], kw);
+      if (v != 0 && v != 1 && v != 2)
+        throw input_error(jfile, kw, "0 (unlabeled), 1 (occluded) or 2 (visible)", kp[3 * j + 2].dump());
+      if (v == 0) {
+        ++unlabeled_here;
+        continue;  // coordinates of unlabeled keypoints are ignored
+      }
+      double x = r.number(kp[3 * j], str(where, ".keypoints[", 3 * j, "] (keypoint ", j, " x)"));
+      double y = r.number(kp[3 * j + 1], str(where, ".keypoints[", 3 * j + 1, "] (keypoint ", j, " y)"));
+      if (!std::isfinite(x) || !std::isfinite(y))
+        throw input_error(jfile, str(where, ".keypoints (keypoint ", j, ")"), "finite x, y", str("(", x, ", ", y, ")"));
+      p.xy[2 * j] = static_cast<float>(x);
+      p.xy[2 * j + 1] = static_cast<float>(y);
+      p.labeled[j] = 1;
+      p.occluded[j] = v == 1;
+      ++labeled;
+    }
+    if (labeled == 0) {
+      ++ds.stats.skipped_people["no labeled keypoints"];
+      continue;
+    }
+    unlabeled += unlabeled_here;
+
+    auto bb = a.find("bbox");
+    if (bb != a.end() && !bb->is_null()) {
+      const json& box = r.array(*bb, where + ".bbox");
+      if (box.size() != 4) throw input_error(jfile, where + ".bbox", "[x, y, w, h]", describe(box));
+      double b[4];
+      for (int c = 0; c < 4; ++c) b[c] = r.number(box[c], str(where, ".bbox[", c, "]"));
+      if (b[2] > 0 && b[3] > 0) {
+        p.has_box = true;
+        for (int c = 0; c < 4; ++c) p.box[c] = static_cast<float>(b[c]);
+      }
+    }
+    entries[img_it->second].people.push_back(std::move(p));
+  }
+  if (unlabeled) ds.stats.masked_joints["unlabeled"] += unlabeled;
+
+  // Image files: under images_dir when given, else beside the json or in images/.
+  const fs::path json_dir = json_path.parent_path().empty() ? fs::path(".") : json_path.parent_path();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ImageEntry& e = entries[i];
+    if (e.people.empty()) continue;
+    std::vector<fs::path> tried;
+    if (!images_dir.empty()) {
+      tried.push_back(fs::path(images_dir) / e.file_name);
+    } else {
+      tried.push_back(json_dir / e.file_name);
+      tried.push_back(json_dir / "images" / e.file_name);
+    }
+    const fs::path* found = nullptr;
+    for (const auto& t : tried)
+      if (fs::is_regular_file(t)) {
+        found = &t;
+        break;
+      }
+    if (!found) {
+      std::string list;
+      for (const auto& t : tried) list += (list.empty() ? "" : ", ") + t.string();
+      throw input_error(jfile, str("images[", i, "].file_name"), str("an existing image at ", list),
+                        "no such file");
+    }
+    RawImage img;
+    img.source = found->string();
+    img.load = [src = img.source] { return load_image_file(src); };
+    img.people = std::move(e.people);
+    ds.images.push_back(std::move(img));
+  }
+  return ds;
+}
+
+}  // namespace kplab

@@ -1,0 +1,212 @@
+// LSP / LSPET reader: joints.mat (read with matio) plus one image per column.
+//
+// Layouts (MATLAB arrays are column-major: the first index runs fastest):
+//   3 x 14 x N  original LSP: rows x, y, flag; flag 1 = occluded, 0 = visible;
+//               every joint is annotated; images im%04d.jpg
+//   14 x 3 x N  LSPET: columns x, y, flag; flag 1 = annotated, 0 = not
+//               annotated (masked); images im%05d.jpg
+// MATLAB drops a trailing singleton dimension, so a one-image file is 3 x 14
+// or 14 x 3; both are read as N = 1.
+
+#include <matio.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "data/readers/readers.h"
+
+namespace kplab {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kLspJoints = 14;
+
+struct MatCloser {
+  void operator()(mat_t* m) const { if (m) Mat_Close(m); }
+};
+struct VarFreer {
+  void operator()(matvar_t* v) const { if (v) Mat_VarFree(v); }
+};
+using MatFile = std::unique_ptr<mat_t, MatCloser>;
+using MatVar = std::unique_ptr<matvar_t, VarFreer>;
+
+const char* class_name(matio_classes c) {
+  switch (c) {
+    case MAT_C_EMPTY: return "empty";
+    case MAT_C_CELL: return "cell";
+    case MAT_C_STRUCT: return "struct";
+    case MAT_C_OBJECT: return "object";
+    case MAT_C_CHAR: return "char";
+    case MAT_C_SPARSE: return "sparse";
+    case MAT_C_DOUBLE: return "double";
+    case MAT_C_SINGLE: return "single";
+    case MAT_C_INT8: return "int8";
+    case MAT_C_UINT8: return "uint8";
+    case MAT_C_INT16: return "int16";
+    case MAT_C_UINT16: return "uint16";
+    case MAT_C_INT32: return "int32";
+    case MAT_C_UINT32: return "uint32";
+    case MAT_C_INT64: return "int64";
+    case MAT_C_UINT64: return "uint64";
+    case MAT_C_FUNCTION: return "function";
+    case MAT_C_OPAQUE: return "opaque";
+  }
+  return "unknown";
+}
+
+// Element i of a numeric matio variable (data is stored in the class's type).
+double element(const matvar_t& v, size_t i) {
+  switch (v.class_type) {
+    case MAT_C_DOUBLE: return static_cast<const double*>(v.data)[i];
+    case MAT_C_SINGLE: return static_cast<const float*>(v.data)[i];
+    case MAT_C_INT8: return static_cast<const int8_t*>(v.data)[i];
+    case MAT_C_UINT8: return static_cast<const uint8_t*>(v.data)[i];
+    case MAT_C_INT16: return static_cast<const int16_t*>(v.data)[i];
+    case MAT_C_UINT16: return static_cast<const uint16_t*>(v.data)[i];
+    case MAT_C_INT32: return static_cast<const int32_t*>(v.data)[i];
+    case MAT_C_UINT32: return static_cast<const uint32_t*>(v.data)[i];
+    case MAT_C_INT64: return static_cast<double>(static_cast<const int64_t*>(v.data)[i]);
+    case MAT_C_UINT64: return static_cast<double>(static_cast<const uint64_t*>(v.data)[i]);
+    default: return NAN;
+  }
+}
+
+bool numeric_class(matio_classes c) {
+  return c == MAT_C_DOUBLE || c == MAT_C_SINGLE || c == MAT_C_INT8 || c == MAT_C_UINT8 ||
+         c == MAT_C_INT16 || c == MAT_C_UINT16 || c == MAT_C_INT32 || c == MAT_C_UINT32 ||
+         c == MAT_C_INT64 || c == MAT_C_UINT64;
+}
+
+std::string dims_text(const matvar_t& v) {
+  std::string s;
+  for (int d = 0; d < v.rank; ++d) s += (d ? "x" : "") + std::to_string(v.dims[d]);
+  return s.empty() ? "a scalar" : s;
+}
+
+std::string number_text(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
+  return str(v);
+}
+
+// Names of all variables in the file, for "no variable `joints`" errors.
+std::vector<std::string> variable_names(mat_t* mat) {
+  std::vector<std::string> names;
+  Mat_Rewind(mat);
+  while (matvar_t* info = Mat_VarReadNextInfo(mat)) {
+    MatVar guard(info);
+    names.push_back(info->name ? info->name : "(unnamed)");
+  }
+  Mat_Rewind(mat);
+  return names;
+}
+
+}  // namespace
+
+RawDataset read_lsp(const std::string& root_arg) {
+  fs::path root(root_arg);
+  fs::path mat_path = root / "joints.mat";
+  if (fs::is_regular_file(root)) {  // tolerate being handed joints.mat itself
+    mat_path = root;
+    root = root.parent_path();
+  }
+  const std::string mfile = mat_path.string();
+  if (!fs::is_directory(root))
+    throw input_error(root.string(), "dataset root", "a folder holding joints.mat and the images", "no such folder");
+  if (!fs::is_regular_file(mat_path))
+    throw input_error(mfile, "file", "a MATLAB joints.mat file", "no such file");
+
+  MatFile mat(Mat_Open(mfile.c_str(), MAT_ACC_RDONLY));
+  if (!mat) throw input_error(mfile, "file", "a MATLAB v5/v7.3 .mat file", "a file matio cannot open");
+
+  std::vector<std::string> names = variable_names(mat.get());
+  bool has_joints = false;
+  for (const auto& n : names) has_joints |= (n == "joints");
+  if (!has_joints) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + ("'" + n + "'");
+    throw input_error(mfile, "variables", "a variable named 'joints'",
+                      names.empty() ? std::string("no variables") : "only " + list);
+  }
+  MatVar var(Mat_VarRead(mat.get(), "joints"));
+  if (!var) throw input_error(mfile, "joints", "a readable numeric array", "a variable matio cannot read");
+
+  const matvar_t& v = *var;
+  if (!numeric_class(v.class_type))
+    throw input_error(mfile, "joints", "a numeric array (double or single)", str("class ", class_name(v.class_type)));
+  if (v.isComplex) throw input_error(mfile, "joints", "a real numeric array", "a complex array");
+
+  // Shape: 14x3xN (LSPET) or 3x14xN (LSP); rank 2 means N = 1.
+  size_t d0 = v.rank >= 1 ? v.dims[0] : 0, d1 = v.rank >= 2 ? v.dims[1] : 0;
+  size_t n = v.rank == 3 ? v.dims[2] : 1;
+  bool lspet = d0 == kLspJoints && d1 == 3, lsp = d0 == 3 && d1 == kLspJoints;
+  if ((v.rank != 2 && v.rank != 3) || !(lspet || lsp))
+    throw input_error(mfile, "joints", "an array of 14x3xN (LSPET) or 3x14xN (LSP)", dims_text(v));
+  if (n == 0) throw input_error(mfile, "joints", "at least one image (N > 0)", dims_text(v));
+  if (!v.data) throw input_error(mfile, "joints", "array data", "no data");
+
+  RawDataset ds;
+  ds.format = "lsp";
+  ds.num_joints = kLspJoints;
+  ds.images.reserve(n);
+  int64_t unlabeled = 0;
+  const fs::path images_dir = root / "images";
+
+  for (size_t k = 0; k < n; ++k) {
+    RawPerson p;
+    p.xy.assign(kLspJoints * 2, 0.f);
+    p.labeled.assign(kLspJoints, 0);
+    p.occluded.assign(kLspJoints, 0);
+    for (int j = 0; j < kLspJoints; ++j) {
+      // Column-major: element (a, b, k) sits at a + d0 * (b + d1 * k).
+      auto at = [&](size_t a, size_t b) { return element(v, a + d0 * (b + d1 * k)); };
+      double x = lspet ? at(j, 0) : at(0, j);
+      double y = lspet ? at(j, 1) : at(1, j);
+      double f = lspet ? at(j, 2) : at(2, j);
+      std::string field = str("joints[:, :, ", k, "] joint ", j);
+      if (f != 0.0 && f != 1.0)
+        throw input_error(mfile, field + " flag", "0 or 1", number_text(f));
+      bool labeled = lspet ? f == 1.0 : true;
+      if (labeled) {
+        if (!std::isfinite(x) || !std::isfinite(y))
+          throw input_error(mfile, field, "finite x, y for a labeled joint",
+                            str("(", number_text(x), ", ", number_text(y), ")"));
+        p.labeled[j] = 1;
+        p.occluded[j] = lspet ? 0 : static_cast<uint8_t>(f == 1.0);
+      } else {
+        ++unlabeled;
+      }
+      // Unlabeled joints keep finite coordinates as given; NaN/Inf become 0.
+      p.xy[2 * j] = std::isfinite(x) ? static_cast<float>(x) : 0.f;
+      p.xy[2 * j + 1] = std::isfinite(y) ? static_cast<float>(y) : 0.f;
+    }
+
+    char name[32];
+    std::snprintf(name, sizeof(name), lspet ? "im%05zu.jpg" : "im%04zu.jpg", k + 1);
+    fs::path path = images_dir / name;
+    if (!fs::is_regular_file(path)) {
+      fs::path direct = root / name;
+      if (!fs::is_regular_file(direct))
+        throw input_error(mfile, str("joints[:, :, ", k, "] image"),
+                          str("image file ", name, " in ", images_dir.string(), " or ", root.string()),
+                          "no such file");
+      path = direct;
+    }
+
+    RawImage img;
+    img.source = path.string();
+    img.load = [s = img.source] { return load_image_file(s); };
+    img.people.push_back(std::move(p));
+    ds.images.push_back(std::move(img));
+  }
+  if (unlabeled) ds.stats.masked_joints["unlabeled"] += unlabeled;
+  return ds;
+}
+
+}  // namespace kplab

@@ -1,0 +1,321 @@
+// Procedurally drawn people in the LSP joint order: a dataset that needs no
+// download, for smoke tests, demos and checking that a model learns at all.
+// Labels are sampled at read time (cheap); images are rendered in load(), so
+// prepare decodes them on several threads like any other source.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.h"
+#include "data/readers/readers.h"
+
+namespace kplab {
+namespace {
+
+constexpr int K = 14;
+enum Joint { RANK, RKNE, RHIP, LHIP, LKNE, LANK, RWRI, RELB, RSHO, LSHO, LELB, LWRI, NECK, HEAD };
+constexpr double kDeg = 3.14159265358979323846 / 180.0;
+constexpr int kShift = 4;  // drawing at 1/16 pixel, so labels and pixels agree sub-pixel
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Our own uniforms from the raw 64-bit output: std distributions are
+// implementation-defined, and the labels must not change with the library.
+struct Rng {
+  std::mt19937_64 gen;
+  explicit Rng(uint64_t seed) : gen(seed) {}
+  double uniform() { return static_cast<double>(gen() >> 11) * 0x1.0p-53; }
+  double uniform(double a, double b) { return a + (b - a) * uniform(); }
+  int integer(int lo, int hi) { return std::min(hi, lo + static_cast<int>(uniform() * (hi - lo + 1))); }
+  bool chance(double p) { return uniform() < p; }
+  cv::Scalar colour(double lo = 0, double hi = 255) { return {uniform(lo, hi), uniform(lo, hi), uniform(lo, hi)}; }
+};
+
+cv::Point2d rot(cv::Point2d v, double a) {
+  double c = std::cos(a), s = std::sin(a);
+  return {v.x * c - v.y * s, v.x * s + v.y * c};
+}
+cv::Point fixed(cv::Point2d p) {  // to OpenCV's fixed-point drawing coordinates
+  return {static_cast<int>(std::lround(p.x * (1 << kShift))), static_cast<int>(std::lround(p.y * (1 << kShift)))};
+}
+
+struct Occluder {
+  std::vector<cv::Point2f> outer, inner;  // convex polygons; inner is a second tone (texture)
+  cv::Scalar outer_colour, inner_colour;
+};
+
+// Everything needed to draw one image; captured by value in load().
+struct Scene {
+  int size = 0;
+  uint64_t render_seed = 0;  // background and noise, drawn only at render time
+  std::array<cv::Point2d, K> joints;
+  double torso = 0;          // T in pixels: sets every thickness
+  cv::Scalar skin, hair, shirt, pants, shoes;
+  bool long_sleeves = false, long_pants = false;
+  std::vector<Occluder> occluders;
+};
+
+// Unit torso (pelvis centre to neck = 1), image axes (y down), facing the camera.
+std::array<cv::Point2d, K> sample_pose(Rng& r) {
+  auto len = [&](double base) { return base * r.uniform(0.9, 1.1) * r.uniform(0.75, 1.0); };  // proportions, foreshortening
+  std::array<cv::Point2d, K> p;
+  cv::Point2d up = rot({0, -1}, r.uniform(-20, 20) * kDeg);  // torso lean
+  cv::Point2d down = -up;
+  cv::Point2d right = rot(up, -90 * kDeg);  // the person's right: image left when upright
+  p[NECK] = up * r.uniform(0.9, 1.0);
+  p[HEAD] = p[NECK] + rot(up, r.uniform(-30, 30) * kDeg) * len(0.45);
+  double hip_w = 0.18 * r.uniform(0.85, 1.15), sho_w = 0.25 * r.uniform(0.85, 1.15);
+  const int hip[2] = {RHIP, LHIP}, knee[2] = {RKNE, LKNE}, ankle[2] = {RANK, LANK};
+  const int sho[2] = {RSHO, LSHO}, elb[2] = {RELB, LELB}, wri[2] = {RWRI, LWRI};
+  for (int side = 0; side < 2; ++side) {  // sides independent
+    double sg = side == 0 ? 1.0 : -1.0;   // +: rotations toward the person's right
+    // Legs: hip angle from leg-down, mostly near standing; knee always folds the
+    // shin back toward the midline (a frontal squat, never hyper-extension).
+    double h = r.chance(0.6) ? r.uniform(-15, 35) : r.uniform(-30, 110);
+    double k = 150 * std::pow(r.uniform(), 1.5);
+    cv::Point2d thigh = rot(down, sg * h * kDeg);
+    p[hip[side]] = right * (sg * hip_w);
+    p[knee[side]] = p[hip[side]] + thigh * len(0.85);
+    p[ankle[side]] = p[knee[side]] + rot(thigh, -sg * k * kDeg) * len(0.8);
+    // Arms: shoulder from arm-down (-30 crosses the body, 170 is overhead);
+    // the elbow folds inward more often than outward.
+    double s = r.uniform(-30, 170), e = 150 * std::pow(r.uniform(), 1.2);
+    double fold = r.chance(0.7) ? -sg : sg;
+    cv::Point2d upper = rot(down, sg * s * kDeg);
+    p[sho[side]] = p[NECK] - up * 0.08 + right * (sg * sho_w);
+    p[elb[side]] = p[sho[side]] + upper * len(0.55);
+    p[wri[side]] = p[elb[side]] + rot(upper, fold * e * kDeg) * len(0.5);
+  }
+  return p;
+}
+
+std::vector<cv::Point2f> convex(cv::Point2d c, double a, double b, double angle, bool ellipse) {
+  std::vector<cv::Point2f> poly;
+  int n = ellipse ? 24 : 4;
+  for (int i = 0; i < n; ++i) {
+    double t = ellipse ? i * 360.0 / n * kDeg : (45 + 90 * i) * kDeg;
+    cv::Point2d v(a * std::cos(t) * (ellipse ? 1 : std::sqrt(2.0)), b * std::sin(t) * (ellipse ? 1 : std::sqrt(2.0)));
+    poly.emplace_back(c + rot(v, angle));
+  }
+  return poly;
+}
+
+Scene make_scene(uint64_t seed, int64_t index, int size) {
+  Rng r(splitmix64(splitmix64(seed) ^ static_cast<uint64_t>(index)));  // count-independent
+  Scene s;
+  s.size = size;
+  s.render_seed = r.gen();
+  auto pose = sample_pose(r);
+  // Global rotation: mostly near upright, a minority anywhere (LSPET gymnasts).
+  double angle = (r.chance(0.7) ? r.uniform(-25, 25) : r.uniform(-180, 180)) * kDeg;
+  cv::Point2d lo(1e9, 1e9), hi(-1e9, -1e9);
+  for (auto& q : pose) {
+    q = rot(q, angle);
+    lo = {std::min(lo.x, q.x), std::min(lo.y, q.y)};
+    hi = {std::max(hi.x, q.x), std::max(hi.y, q.y)};
+  }
+  double frac = r.uniform(0.45, 0.85);
+  double extent = std::max(hi.x - lo.x, hi.y - lo.y) + 0.3;  // + limb thickness
+  double scale = frac * size / extent;
+  // Centre inside the image; large people may poke a little past the border.
+  double half = std::min(0.5, (1 - frac) / 2 + 0.08) * size;
+  cv::Point2d mid = (lo + hi) * 0.5, centre((size - 1) / 2.0, (size - 1) / 2.0);
+  cv::Point2d target = centre + cv::Point2d(r.uniform(-half, half), r.uniform(-half, half));
+  for (int j = 0; j < K; ++j) {  // rounded to float: drawn exactly where labeled
+    cv::Point2d q = (pose[j] - mid) * scale + target;
+    s.joints[j] = {static_cast<float>(q.x), static_cast<float>(q.y)};
+  }
+  s.torso = scale;
+  double tone = r.uniform();  // skin between dark and light, BGR
+  s.skin = cv::Scalar(60 + 120 * tone, 85 + 115 * tone, 120 + 115 * tone) + r.colour(-12, 12);
+  s.hair = r.colour(10, 90);
+  s.shirt = r.colour(20, 235);
+  s.pants = r.colour(20, 235);
+  s.shoes = r.colour(0, 120);
+  s.long_sleeves = r.chance(0.5);
+  s.long_pants = r.chance(0.5);
+  // Occluders near a joint, so they actually hide something.
+  int n_occ = r.chance(0.3) ? r.integer(1, 2) : 0;
+  for (int i = 0; i < n_occ; ++i) {
+    cv::Point2d c = s.joints[r.integer(0, K - 1)] + cv::Point2d(r.uniform(-0.3, 0.3), r.uniform(-0.3, 0.3)) * scale;
+    double a = r.uniform(0.2, 0.55) * scale, b = r.uniform(0.2, 0.55) * scale, t = r.uniform(0, 180) * kDeg;
+    bool ellipse = r.chance(0.5);
+    Occluder o;
+    o.outer = convex(c, a, b, t, ellipse);
+    o.inner = convex(c, 0.55 * a, 0.55 * b, t, ellipse);
+    o.outer_colour = r.colour();
+    o.inner_colour = r.colour();
+    s.occluders.push_back(std::move(o));
+  }
+  return s;
+}
+
+void capsule(cv::Mat& img, cv::Point2d a, cv::Point2d b, double thick, const cv::Scalar& colour) {
+  cv::line(img, fixed(a), fixed(b), colour, std::max(1, static_cast<int>(std::lround(thick))), cv::LINE_AA, kShift);
+}
+void disc(cv::Mat& img, cv::Point2d c, double radius, const cv::Scalar& colour) {
+  cv::circle(img, fixed(c), static_cast<int>(std::lround(radius * (1 << kShift))), colour, cv::FILLED, cv::LINE_AA, kShift);
+}
+void polygon(cv::Mat& img, const std::vector<cv::Point2d>& pts, const cv::Scalar& colour) {
+  std::vector<cv::Point> fx;
+  for (const auto& q : pts) fx.push_back(fixed(q));
+  cv::fillConvexPoly(img, fx, colour, cv::LINE_AA, kShift);
+}
+std::vector<cv::Point2d> to_d(const std::vector<cv::Point2f>& v) { return {v.begin(), v.end()}; }
+
+void draw_background(cv::Mat& img, Rng& r) {
+  // Low-frequency colour field: a small random grid plus a linear ramp, resized.
+  int g = r.integer(2, 6), size = img.rows;
+  cv::Scalar base = r.colour(30, 225), ramp = r.colour(-60, 60);
+  double dir = r.uniform(0, 360) * kDeg;
+  cv::Mat grid(g, g, CV_8UC3);
+  for (int y = 0; y < g; ++y)
+    for (int x = 0; x < g; ++x) {
+      double t = ((x + 0.5) / g - 0.5) * std::cos(dir) + ((y + 0.5) / g - 0.5) * std::sin(dir);
+      for (int c = 0; c < 3; ++c)
+        grid.at<cv::Vec3b>(y, x)[c] = cv::saturate_cast<uint8_t>(base[c] + ramp[c] * t + r.uniform(-45, 45));
+    }
+  cv::resize(grid, img, img.size(), 0, 0, cv::INTER_LINEAR);
+  // Clutter: thin lines, boxes and rings, never thick person-like capsules.
+  int n = r.integer(2, 8);
+  int thin = std::max(1, size / 100);
+  for (int i = 0; i < n; ++i) {
+    cv::Point2d a(r.uniform(-0.1, 1.1) * size, r.uniform(-0.1, 1.1) * size);
+    cv::Point2d b(r.uniform(-0.1, 1.1) * size, r.uniform(-0.1, 1.1) * size);
+    cv::Scalar col = r.colour();
+    int kind = r.integer(0, 2), thick = r.chance(0.4) ? cv::FILLED : r.integer(1, thin);
+    if (kind == 0)
+      cv::line(img, fixed(a), fixed(b), col, std::max(1, thick), cv::LINE_AA, kShift);
+    else if (kind == 1)
+      cv::rectangle(img, fixed(a), fixed(b), col, thick, cv::LINE_AA, kShift);
+    else
+      cv::circle(img, fixed(a), static_cast<int>(r.uniform(0.03, 0.2) * size * (1 << kShift)), col, thick, cv::LINE_AA, kShift);
+  }
+}
+
+void draw_person(cv::Mat& img, const Scene& s, Rng& r) {
+  const auto& p = s.joints;
+  const double T = s.torso;
+  const double outline = std::max(2.0, 0.06 * T);
+  const cv::Scalar black(15, 15, 15), stripe(240, 240, 240);
+  // The person's right limbs carry a dark outline and a light centre stripe;
+  // the left ones do not. This is what makes left/right learnable at all.
+  auto limb = [&](int a, int b, double thick, const cv::Scalar& col, bool is_right) {
+    if (is_right) capsule(img, p[a], p[b], thick + outline, black);
+    capsule(img, p[a], p[b], thick, col);
+    if (is_right) capsule(img, p[a], p[b], std::max(1.0, 0.22 * thick), stripe);
+  };
+  // Legs behind the torso, in a random order so neither side is always on top.
+  bool right_first = r.chance(0.5);
+  for (int i = 0; i < 2; ++i) {
+    bool is_right = (i == 0) == right_first;
+    int hip = is_right ? RHIP : LHIP, knee = is_right ? RKNE : LKNE, ankle = is_right ? RANK : LANK;
+    limb(hip, knee, 0.30 * T, s.pants, is_right);
+    limb(knee, ankle, 0.22 * T, s.long_pants ? s.pants : s.skin, is_right);
+    disc(img, p[ankle], 0.11 * T, s.shoes);
+  }
+  // Torso: shirt quad widened a little so shoulder and hip joints sit inside it,
+  // with the pants' waist band over its lower part.
+  cv::Point2d mid_sho = (p[RSHO] + p[LSHO]) * 0.5, mid_hip = (p[RHIP] + p[LHIP]) * 0.5;
+  auto widen = [](cv::Point2d q, cv::Point2d c, double f) { return c + (q - c) * f; };
+  polygon(img, {widen(p[RSHO], mid_sho, 1.15), widen(p[LSHO], mid_sho, 1.15),
+                widen(p[LHIP], mid_hip, 1.3), widen(p[RHIP], mid_hip, 1.3)}, s.shirt);
+  cv::Point2d waist = (mid_sho - mid_hip) * 0.25;
+  polygon(img, {widen(p[RHIP], mid_hip, 1.3) + waist, widen(p[LHIP], mid_hip, 1.3) + waist,
+                widen(p[LHIP], mid_hip, 1.3), widen(p[RHIP], mid_hip, 1.3)}, s.pants);
+  // Head: hair disc touching the head top, face disc below it, and eyes, nose
+  // and mouth toward the neck so the head's up direction is visible.
+  cv::Point2d axis = p[HEAD] - p[NECK];
+  double L = std::max(1e-6, std::hypot(axis.x, axis.y));
+  cv::Point2d a = axis / L, side = rot(a, 90 * kDeg);
+  cv::Point2d face = p[NECK] + a * (0.54 * L);
+  capsule(img, p[NECK], face, 0.17 * T, s.skin);
+  disc(img, p[NECK] + a * (0.6 * L), 0.4 * L, s.hair);
+  disc(img, face, 0.36 * L, s.skin);
+  disc(img, face + a * (0.06 * L) + side * (0.13 * L), 0.05 * L, black);
+  disc(img, face + a * (0.06 * L) - side * (0.13 * L), 0.05 * L, black);
+  disc(img, face - a * (0.08 * L), 0.05 * L, s.skin * 0.6);
+  capsule(img, face - a * (0.2 * L) + side * (0.08 * L), face - a * (0.2 * L) - side * (0.08 * L), 0.03 * L, cv::Scalar(40, 40, 150));
+  // Arms in front of the torso (crossed arms stay visible).
+  right_first = r.chance(0.5);
+  for (int i = 0; i < 2; ++i) {
+    bool is_right = (i == 0) == right_first;
+    int sho = is_right ? RSHO : LSHO, elb = is_right ? RELB : LELB, wri = is_right ? RWRI : LWRI;
+    limb(sho, elb, 0.19 * T, s.shirt, is_right);
+    limb(elb, wri, 0.15 * T, s.long_sleeves ? s.shirt : s.skin, is_right);
+    disc(img, p[wri], 0.09 * T, s.skin);
+  }
+}
+
+cv::Mat render(const Scene& s) {
+  Rng r(s.render_seed);
+  cv::Mat img(s.size, s.size, CV_8UC3);
+  draw_background(img, r);
+  draw_person(img, s, r);
+  for (const auto& o : s.occluders) {
+    polygon(img, to_d(o.outer), o.outer_colour);
+    polygon(img, to_d(o.inner), o.inner_colour);
+  }
+  // Per-pixel sensor noise, ~Gaussian as the sum of four uniform bytes
+  // (mean 510, sd ~147.8), from a splitmix64 stream: cheap and library-free.
+  int sigma16 = static_cast<int>(r.uniform(2, 10) * 16);
+  uint64_t state = r.gen();
+  uint8_t* px = img.ptr<uint8_t>(0);  // freshly allocated, so continuous
+  size_t n = img.total() * 3;
+  for (size_t i = 0; i < n; i += 2) {
+    uint64_t z = splitmix64(state += 0x632BE59BD9B4E019ull);
+    for (size_t k = 0; k < 2 && i + k < n; ++k, z >>= 32) {
+      int sum = static_cast<int>((z & 0xFF) + ((z >> 8) & 0xFF) + ((z >> 16) & 0xFF) + ((z >> 24) & 0xFF)) - 510;
+      px[i + k] = cv::saturate_cast<uint8_t>(px[i + k] + sum * sigma16 / (148 * 16));
+    }
+  }
+  return img;
+}
+
+}  // namespace
+
+RawDataset read_synthetic(const SyntheticOptions& options) {
+  if (options.count < 1)
+    throw input_error("synthetic", "count", "at least 1", std::to_string(options.count));
+  if (options.image_size < 32 || options.image_size > 8192)
+    throw input_error("synthetic", "image_size", "32 to 8192 pixels", std::to_string(options.image_size));
+  RawDataset ds;
+  ds.format = "synthetic";
+  ds.num_joints = K;
+  ds.images.reserve(options.count);
+  for (int i = 0; i < options.count; ++i) {
+    Scene scene = make_scene(options.seed, i, options.image_size);
+    RawImage im;
+    im.source = str("synthetic:", options.seed, ":", i);
+    RawPerson person;
+    person.xy.resize(2 * K);
+    person.labeled.assign(K, 1);
+    person.occluded.assign(K, 0);
+    for (int j = 0; j < K; ++j) {
+      person.xy[2 * j] = static_cast<float>(scene.joints[j].x);
+      person.xy[2 * j + 1] = static_cast<float>(scene.joints[j].y);
+      for (const auto& o : scene.occluders)
+        if (cv::pointPolygonTest(o.outer, cv::Point2f(person.xy[2 * j], person.xy[2 * j + 1]), false) >= 0)
+          person.occluded[j] = 1;
+    }
+    im.people.push_back(std::move(person));
+    // By value: prepare calls load() from several threads at once.
+    im.load = [scene]() { return render(scene); };
+    ds.images.push_back(std::move(im));
+  }
+  return ds;
+}
+
+}  // namespace kplab

@@ -1,0 +1,87 @@
+// kplab: one command, one verb per job (DESIGN.md, "The command").
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <cstring>
+#include <cxxopts.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/threads.h"
+#include "verbs.h"
+
+namespace {
+
+struct Verb {
+  const char* name;
+  const char* summary;
+  std::function<int(int, char**)> run;  // empty: not built yet
+  const char* pending;                  // what will bring it
+};
+
+const std::vector<Verb>& verbs() {
+  static const std::vector<Verb> table = {
+      {"prepare", "read a raw dataset, validate it, crop each person, write the HDF5 cache", kplab::cli::prepare, ""},
+      {"train", "run an experiment's training phases", nullptr, "the phased training engine"},
+      {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", nullptr, "evaluation"},
+      {"bench", "latency (median, p90), params, MACs", nullptr, "evaluation and benchmarks"},
+      {"ablate", "train and evaluate several variants under one budget", nullptr, "the ablation runner"},
+      {"export", "write the inference graph as ONNX, lint it, prove parity", nullptr, "the model family and ONNX export"},
+      {"lint-onnx", "TFLite-compatibility report for any ONNX file", nullptr, "ONNX export"},
+      {"predict", "keypoints and skeleton overlays through the exported model", nullptr, "evaluation"},
+      {"report", "self-contained HTML report with plots", nullptr, "reports"},
+  };
+  return table;
+}
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "kplab: research custom keypoint networks, from an ablation table to a TFLite-ready file.\n\n"
+               "usage: kplab VERB [options]   (kplab VERB --help for each verb's options)\n\nverbs:\n");
+  for (const auto& v : verbs())
+    std::fprintf(out, "  %-10s %s%s\n", v.name, v.summary, v.run ? "" : "  [not built yet]");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  const Verb* verb = nullptr;
+  for (const auto& v : verbs())
+    if (name == v.name) verb = &v;
+  if (!verb) {
+    std::fprintf(stderr, "kplab: unknown verb '%s'\n", name.c_str());
+    usage(stderr);
+    return 2;
+  }
+  if (!verb->run) {
+    std::fprintf(stderr, "kplab %s: not built yet (arrives with %s)\n", verb->name, verb->pending);
+    return 2;
+  }
+  // LibTorch starts with one thread here; all cores make forward passes ~4x faster.
+  torch::set_num_threads(kplab::default_threads());
+  std::string prog = "kplab " + name;
+  std::vector<char*> args = {prog.data()};
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  try {
+    return verb->run(static_cast<int>(args.size()), args.data());
+  } catch (const cxxopts::exceptions::exception& e) {
+    std::fprintf(stderr, "%s: %s (see %s --help)\n", prog.c_str(), e.what(), prog.c_str());
+    return 2;
+  } catch (const kplab::Error& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    return 1;
+  } catch (const c10::Error& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what_without_backtrace());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,9 @@
+// The kplab verbs. Each takes the arguments after the verb name (argv[0] is
+// "kplab VERB"), prints its own --help, and returns the process exit code.
+#pragma once
+
+namespace kplab::cli {
+
+int prepare(int argc, char** argv);
+
+}  // namespace kplab::cli
