@@ -5,9 +5,11 @@
 
 #include <cstdio>
 
+#include "core/allocator.h"
 #include "core/threads.h"
 
 int main(int argc, char** argv) {
+  kplab::tune_allocator();
   ::testing::InitGoogleTest(&argc, argv);
   torch::set_num_threads(kplab::default_threads());
   if (!torch::cuda::is_available()) {

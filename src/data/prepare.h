@@ -26,7 +26,7 @@ struct PrepareOptions {
   uint64_t seed = 0;              // split shuffle (and synthetic images)
   int synthetic_count = 1000;     // synthetic images
   bool raw = false;               // store raw uint8 crops instead of JPEG
-  int jpeg_quality = 95;
+  int jpeg_quality = 90;
   bool force = false;             // replace an existing cache
   int threads = 0;                // decode threads; 0 = all cores
   bool progress = true;

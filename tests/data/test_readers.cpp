@@ -135,6 +135,16 @@ TEST(LspReader, MissingJointsMatFails) {
   expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "no such file"});
 }
 
+TEST(LspReader, TruncatedOrEmptyMatFileFails) {
+  TempDir dir;
+  test::write_lsp_mat(dir.file("joints.mat"), "lspet", {test::lsp_person(1), test::lsp_person(1)});
+  test::write_lsp_images(dir.file("images"), "lspet", 2);
+  fs::resize_file(dir.file("joints.mat"), fs::file_size(dir.file("joints.mat")) - 100);
+  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "truncated"});
+  test::write_file(dir.file("joints.mat"), "");
+  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "a file of 0 bytes"});
+}
+
 TEST(LspReader, MissingImageFailsNamingFileAndIndex) {
   TempDir dir;
   test::write_lsp_mat(dir.file("joints.mat"), "lspet", {test::lsp_person(1), test::lsp_person(1), test::lsp_person(1)});
@@ -516,7 +526,7 @@ TEST(CocoReader, FolderMustHoldExactlyOneJson) {
 
 TEST(CocoReader, CorruptImageFailsAtLoadNamingThePath) {
   TempDir dir;
-  test::write_file(dir.file("a.jpg"), std::string("\xFF\xD8garbage bytes that decode to nothing\xFF\xD9", 41));
+  test::write_file(dir.file("a.jpg"), std::string("\xFF\xD8") + "garbage bytes that decode to nothing" + "\xFF\xD9");
   test::write_json(dir.file("k.json"), test::coco_json({{1, "a.jpg"}}, {{1, test::coco_keypoints(kCocoK)}}, kCocoK));
   RawDataset ds = read_coco(dir.path().string(), "");
   ASSERT_EQ(ds.images.size(), 1u);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/allocator.h"
 #include "core/error.h"
 #include "core/threads.h"
 #include "data/augment.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
       ("no-augment", "time the loader alone", cxxopts::value<bool>()->default_value("false"))
       ("json", "write results here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
+  kplab::tune_allocator();
   try {
     auto r = opts.parse(argc, argv);
     if (r.count("help") || !r.count("cache") || !r.count("schema")) {

@@ -37,7 +37,7 @@ int prepare(int argc, char** argv) {
       ("seed", "split shuffle seed (and synthetic images)", cxxopts::value<uint64_t>()->default_value("0"))
       ("count", "synthetic: number of images", cxxopts::value<int>()->default_value("1000"))
       ("raw", "store raw uint8 crops instead of JPEG", cxxopts::value<bool>()->default_value("false"))
-      ("jpeg-quality", "JPEG quality of stored crops", cxxopts::value<int>()->default_value("95"))
+      ("jpeg-quality", "JPEG quality of stored crops", cxxopts::value<int>()->default_value("90"))
       ("threads", "decode threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))
       ("force", "replace an existing cache", cxxopts::value<bool>()->default_value("false"))
       ("json", "also write the summary as JSON to this file", cxxopts::value<std::string>()->default_value(""))

@@ -11,8 +11,10 @@
 #include <matio.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -107,6 +109,44 @@ std::vector<std::string> variable_names(mat_t* mat) {
   return names;
 }
 
+// matio reads a truncated MAT5 file without complaint (the missing data comes
+// back as zeros, i.e. every joint "unlabeled"), so walk the top-level elements
+// and check that each one fits in the file. v7.3 (HDF5) files check themselves.
+void check_mat5_complete(const std::string& mfile) {
+  std::error_code ec;
+  const uintmax_t size = fs::file_size(mfile, ec);
+  if (ec) throw input_error(mfile, "file", "a readable MAT file", ec.message());
+  if (size < 128) throw input_error(mfile, "file", "a MAT file (128-byte header, then variables)", str("a file of ", size, " bytes"));
+  std::ifstream in(mfile, std::ios::binary);
+  unsigned char hdr[128];
+  if (!in.read(reinterpret_cast<char*>(hdr), 128)) throw input_error(mfile, "file", "a readable MAT file", "a read error");
+  const bool little = hdr[126] == 'I' && hdr[127] == 'M', big = hdr[126] == 'M' && hdr[127] == 'I';
+  if (!little && !big) return;  // not MAT5: let matio decide
+  auto u16 = [&](const unsigned char* b) { return little ? uint32_t(b[0] | b[1] << 8) : uint32_t(b[1] | b[0] << 8); };
+  auto u32 = [&](const unsigned char* b) {
+    return little ? uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24
+                  : uint32_t(b[3]) | uint32_t(b[2]) << 8 | uint32_t(b[1]) << 16 | uint32_t(b[0]) << 24;
+  };
+  if (u16(hdr + 124) != 0x0100) return;  // v7.3 (HDF5) or unknown: matio's business
+  uintmax_t offset = 128;
+  while (offset + 8 <= size) {
+    unsigned char tag[8];
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in.read(reinterpret_cast<char*>(tag), 8)) break;
+    uint32_t type = u32(tag), nbytes = u32(tag + 4);
+    if (type >> 16) {  // small data element: 4 bytes of data inside the tag
+      offset += 8;
+      continue;
+    }
+    uintmax_t end = offset + 8 + nbytes;
+    if (end > size)
+      throw input_error(mfile, "file", str("a complete MAT file (the variable at byte ", offset, " needs ", end, " bytes)"),
+                        str("a truncated file of ", size, " bytes"));
+    if (type == 14) end = (end + 7) / 8 * 8;  // miMATRIX elements are padded to 8 bytes
+    offset = end;
+  }
+}
+
 }  // namespace
 
 RawDataset read_lsp(const std::string& root_arg) {
@@ -122,6 +162,7 @@ RawDataset read_lsp(const std::string& root_arg) {
   if (!fs::is_regular_file(mat_path))
     throw input_error(mfile, "file", "a MATLAB joints.mat file", "no such file");
 
+  check_mat5_complete(mfile);
   MatFile mat(Mat_Open(mfile.c_str(), MAT_ACC_RDONLY));
   if (!mat) throw input_error(mfile, "file", "a MATLAB v5/v7.3 .mat file", "a file matio cannot open");
 
