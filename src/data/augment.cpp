@@ -119,12 +119,12 @@ torch::Tensor warp_images_opencv(const torch::Tensor& images, const torch::Tenso
 torch::Tensor grey_weights() { return torch::tensor({0.299f, 0.587f, 0.114f}); }
 
 torch::Tensor ColourJitter::apply(const torch::Tensor& images) const {
-  const int64_t b = images.size(0), s = images.size(2);
+  const int64_t b = images.size(0), hw = images.size(2) * images.size(3);
   const auto device = images.device();
   torch::Tensor mean_grey = (images.mean({2, 3}) * grey_weights().to(device)).sum(1);  // B, 0..255
   torch::Tensor offset = (mean_offset.to(device) * mean_grey / 255.0f).view({b, 1, 1}).expand({b, 3, 1});
   torch::Tensor m = (matrix / 255.0f).to(device);
-  return torch::baddbmm(offset, m, images.view({b, 3, s * s})).view({b, 3, s, s}).clamp_(0.0f, 1.0f);
+  return torch::baddbmm(offset, m, images.reshape({b, 3, hw})).view(images.sizes()).clamp_(0.0f, 1.0f);
 }
 
 torch::Tensor ColourJitter::apply_u8(const torch::Tensor& images) const {

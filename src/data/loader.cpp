@@ -124,14 +124,15 @@ Batch Loader::load_rows(const std::vector<int64_t>& rows) const {
     if (c.encoding == "raw") {
       std::memcpy(dst, c.raw.data() + r * pixels, pixels);
     } else {
-      // Decode straight into the batch tensor, then BGR -> RGB in place.
-      cv::Mat out(static_cast<int>(s), static_cast<int>(s), CV_8UC3, dst);
-      cv::Mat decoded = cv::imdecode(c.jpeg[r], cv::IMREAD_COLOR, &out);
+      // (imdecode's in-place variant leaves its target untouched on failure,
+      // which would hide a corrupt crop: decode, check, then convert BGR -> RGB
+      // straight into the batch tensor.)
+      cv::Mat decoded = cv::imdecode(c.jpeg[r], cv::IMREAD_COLOR);
       if (decoded.empty() || decoded.rows != s || decoded.cols != s)
         throw Error(str("cache row ", r, " (", c.source[r], "): images: expected a ", s, "x", s,
                         " JPEG crop, found undecodable or wrongly sized data"));
-      if (decoded.data != dst) decoded.copyTo(out);
-      cv::cvtColor(out, out, cv::COLOR_BGR2RGB);
+      cv::Mat out(static_cast<int>(s), static_cast<int>(s), CV_8UC3, dst);
+      cv::cvtColor(decoded, out, cv::COLOR_BGR2RGB);
     }
     std::memcpy(kp + i * k * 2, c.keypoints.data() + r * k * 2, k * 2 * sizeof(float));
     std::memcpy(vis + i * k, c.visible.data() + r * k, k);
