@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
+# The independent ONNX Runtime oracle for the parity tests (skipped without npm).
+tools/ort/install.sh
 tools/build.sh
 cd "${KPLAB_BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)" --timeout 600

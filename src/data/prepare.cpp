@@ -75,7 +75,7 @@ RawDataset read_dataset(const PrepareOptions& o, const Schema& target, const Sch
     s.seed = o.seed;
     return read_synthetic(s);
   }
-  throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.format + "'");
+  throw Error("internal: format '" + o.format + "' passed check_options but has no reader");
 }
 
 struct PersonOut {
@@ -89,6 +89,8 @@ struct ImageOut {
 };
 
 void check_options(const PrepareOptions& o) {
+  if (o.format != "lsp" && o.format != "yolo" && o.format != "coco" && o.format != "synthetic")
+    throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.format + "'");
   if (o.size < 16 || o.size > 4096) throw input_error("--size", "crop size", "16..4096 pixels", std::to_string(o.size));
   if (!(o.margin >= 0 && o.margin <= 4)) throw input_error("--margin", "margin", "0..4", std::to_string(o.margin));
   if (!(o.outlier_margin >= 0)) throw input_error("--outlier-margin", "outlier margin", ">= 0", std::to_string(o.outlier_margin));

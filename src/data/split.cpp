@@ -4,7 +4,6 @@
 #include <cmath>
 #include <numeric>
 #include <random>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -30,9 +29,15 @@ namespace {
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> parts;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) parts.push_back(item);
+  // Every field kept, empty ones too ("0.8,0.1," has three): a stray comma
+  // must fail, not vanish.
+  size_t start = 0;
+  while (true) {
+    size_t comma = s.find(',', start);
+    parts.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
   return parts;
 }
 
@@ -83,8 +88,11 @@ std::vector<uint8_t> assign_splits(const std::string& spec, int64_t n, uint64_t 
       if (eq == std::string::npos || colon == std::string::npos || colon < eq)
         throw input_error("--split", "'" + part + "'", "NAME=BEGIN:END", "'" + part + "'");
       SplitId id = parse_split_name(part.substr(0, eq));
-      auto a = static_cast<int64_t>(parse_number(part.substr(eq + 1, colon - eq - 1), spec));
-      auto b = static_cast<int64_t>(parse_number(part.substr(colon + 1), spec));
+      double av = parse_number(part.substr(eq + 1, colon - eq - 1), spec);
+      double bv = parse_number(part.substr(colon + 1), spec);
+      if (av != std::floor(av) || bv != std::floor(bv))
+        throw input_error("--split", "'" + part + "'", "whole image indices", str(av, ":", bv));
+      auto a = static_cast<int64_t>(av), b = static_cast<int64_t>(bv);
       if (a > b || b > n)
         throw input_error("--split", "'" + part + "'", str("a range within [0, ", n, "]"), str("[", a, ", ", b, ")"));
       for (int64_t i = a; i < b; ++i) {
@@ -106,9 +114,10 @@ std::vector<uint8_t> assign_splits(const std::string& spec, int64_t n, uint64_t 
   double sum = v[0] + v[1] + v[2];
   std::vector<int64_t> counts(3);
   if (std::abs(sum - 1.0) < 1e-6) {
-    // Fractions: val and test rounded, train takes the rest.
+    // Fractions: val and test rounded (test clamped so the two never exceed
+    // the image count), train takes the rest.
     counts[1] = std::llround(v[1] * n);
-    counts[2] = std::llround(v[2] * n);
+    counts[2] = std::min<int64_t>(std::llround(v[2] * n), n - counts[1]);
     counts[0] = n - counts[1] - counts[2];
   } else {
     for (int i = 0; i < 3; ++i) {

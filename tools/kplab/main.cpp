@@ -29,8 +29,8 @@ const std::vector<Verb>& verbs() {
       {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", nullptr, "evaluation"},
       {"bench", "latency (median, p90), params, MACs", nullptr, "evaluation and benchmarks"},
       {"ablate", "train and evaluate several variants under one budget", nullptr, "the ablation runner"},
-      {"export", "write the inference graph as ONNX, lint it, prove parity", nullptr, "the model family and ONNX export"},
-      {"lint-onnx", "TFLite-compatibility report for any ONNX file", nullptr, "ONNX export"},
+      {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model, ""},
+      {"lint-onnx", "TFLite-compatibility report for any ONNX file", kplab::cli::lint_onnx, ""},
       {"predict", "keypoints and skeleton overlays through the exported model", nullptr, "evaluation"},
       {"report", "self-contained HTML report with plots", nullptr, "reports"},
   };

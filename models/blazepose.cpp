@@ -1,0 +1,307 @@
+#include "models/blazepose.h"
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "core/yaml_read.h"
+
+namespace kplab::models {
+
+namespace {
+
+void validate(const BlazePoseOptions& o) {
+  KP_CHECK(o.num_keypoints() >= 1, "blazepose: num_keypoints: expected >= 1, found ", o.num_keypoints());
+  KP_CHECK(o.widths().size() == 4, "blazepose: widths: expected 4 encoder widths, found ", o.widths().size());
+  KP_CHECK(o.depths().size() == 4, "blazepose: depths: expected 4 encoder depths, found ", o.depths().size());
+  KP_CHECK(o.regression_depths().size() == 3, "blazepose: regression_depths: expected 3 values, found ",
+           o.regression_depths().size());
+  KP_CHECK(o.heatmap_stride() == 2 || o.heatmap_stride() == 4, "blazepose: heatmap_stride: expected 2 or 4, found ",
+           o.heatmap_stride());
+  const int64_t halvings = 5 + static_cast<int64_t>(o.tail_depths().size());
+  KP_CHECK(o.input_size() > 0 && o.input_size() % (int64_t{1} << halvings) == 0,
+           "blazepose: input_size: expected a multiple of ", int64_t{1} << halvings, " (", halvings,
+           " halvings), found ", o.input_size());
+  KP_CHECK(o.upsample() == "bilinear" || o.upsample() == "tconv", "blazepose: upsample: expected bilinear or tconv, found '",
+           o.upsample(), "'");
+  KP_CHECK(o.attention() == "none" || o.attention() == "cbam", "blazepose: attention: expected none or cbam, found '",
+           o.attention(), "'");
+  KP_CHECK(!o.extra_stage() || o.heatmap_stride() == 2,
+           "blazepose: extra_stage reads the S/2 decoder features: expected heatmap_stride 2, found ", o.heatmap_stride());
+  KP_CHECK(o.vit_blocks() >= 0, "blazepose: vit_blocks: expected >= 0, found ", o.vit_blocks());
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------- Backbone
+
+BackboneImpl::BackboneImpl(const BlazePoseOptions& o) {
+  conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, o.stem(), 3).stride(2).padding(1)));
+  conv2_1 = register_module("conv2_1", SeparableConv(o.stem(), o.stem()));
+  conv2_2 = register_module("conv2_2", SeparableConv(o.stem(), o.stem()));
+  int64_t in = o.stem();
+  for (size_t i = 0; i < 4; ++i) {
+    stages->push_back(BlazeBlock(in, o.widths()[i], o.depths()[i]));
+    in = o.widths()[i];
+  }
+  register_module("stages", stages);
+  if (o.vit_blocks() > 0)
+    vit = register_module("vit", ViTBranch(o.widths()[0], o.input_size() / 4,
+                                           ViTOptions()
+                                               .patch(o.vit_patch())
+                                               .dim(o.vit_dim())
+                                               .heads(o.vit_heads())
+                                               .mlp(o.vit_mlp())
+                                               .blocks(o.vit_blocks())
+                                               .shared(o.vit_shared())
+                                               .conv_embed(o.vit_conv_embed())));
+  if (o.attention() == "cbam") {
+    cbam3 = register_module("cbam3", CBAM(o.widths()[0]));
+    cbam5 = register_module("cbam5", CBAM(o.widths()[2]));
+  }
+}
+
+std::vector<torch::Tensor> BackboneImpl::forward(const torch::Tensor& x) {
+  torch::Tensor y = torch::relu(conv1(x));
+  y = torch::relu(y + conv2_1(y));
+  y = torch::relu(y + conv2_2(y));
+  std::vector<torch::Tensor> out = {y};
+  for (size_t i = 0; i < stages->size(); ++i) {
+    y = stages->ptr<BlazeBlockImpl>(i)->forward(y);
+    if (i == 0 && vit) y = vit(y);
+    if (i == 0 && cbam3) y = cbam3(y);
+    if (i == 2 && cbam5) y = cbam5(y);
+    out.push_back(y);
+  }
+  return out;
+}
+
+std::vector<Value> BackboneImpl::emit(GraphBuilder& g, const Value& x) const {
+  Value y = g.relu(g.conv2d(x, conv1, "conv1"));
+  y = g.relu(g.add(y, conv2_1->emit(g, y)));
+  y = g.relu(g.add(y, conv2_2->emit(g, y)));
+  std::vector<Value> out = {y};
+  for (size_t i = 0; i < stages->size(); ++i) {
+    y = stages->ptr<BlazeBlockImpl>(i)->emit(g, y);
+    if (i == 0 && vit) y = vit->emit(g, y);
+    if (i == 0 && cbam3) y = cbam3->emit(g, y);
+    if (i == 2 && cbam5) y = cbam5->emit(g, y);
+    out.push_back(y);
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------- HeatmapHead
+
+HeatmapHeadImpl::HeatmapHeadImpl(const BlazePoseOptions& o) : full_resolution(o.heatmap_stride() == 2) {
+  const auto& w = o.widths();
+  const int64_t d = o.decoder(), h = o.head();
+  const bool t = o.upsample() == "tconv";
+  sep7a = register_module("sep7a", SeparableConv(w[3], d, 1, true));
+  up7 = register_module("up7", Upsample2(d, t));
+  sep7b = register_module("sep7b", SeparableConv(w[2], d, 1, true));
+  up8 = register_module("up8", Upsample2(d, t));
+  sep8b = register_module("sep8b", SeparableConv(w[1], d, 1, true));
+  up9 = register_module("up9", Upsample2(d, t));
+  sep9b = register_module("sep9b", SeparableConv(w[0], d, 1, true));
+  if (full_resolution) {
+    sep10a = register_module("sep10a", SeparableConv(d, h, 1, true));
+    up10 = register_module("up10", Upsample2(h, t));
+    sep10b = register_module("sep10b", SeparableConv(o.stem(), h, 1, true));
+  }
+  sep11 = register_module("sep11", SeparableConv(full_resolution ? h : d, h, 1, true));
+  // conv11's CBAM acts on its features before the projection to K heatmaps
+  // (on the K logits themselves it would only rescale them).
+  if (o.attention() == "cbam") cbam11 = register_module("cbam11", CBAM(h));
+  out = register_module("out", torch::nn::Conv2d(torch::nn::Conv2dOptions(h, o.num_keypoints(), 3).padding(1)));
+}
+
+std::vector<torch::Tensor> HeatmapHeadImpl::forward(const std::vector<torch::Tensor>& y) {
+  torch::Tensor x = up7(sep7a(y[4])) + sep7b(y[3]);
+  x = up8(x) + sep8b(y[2]);
+  x = up9(x) + sep9b(y[1]);  // S/4 features
+  torch::Tensor fine, f = x;
+  if (full_resolution) f = fine = up10(sep10a(x)) + sep10b(y[0]);
+  f = sep11(f);
+  if (cbam11) f = cbam11(f);
+  return {out(f), x, fine};
+}
+
+std::vector<Value> HeatmapHeadImpl::emit(GraphBuilder& g, const std::vector<Value>& y, bool want_fine,
+                                         bool want_heatmap) const {
+  Value x = g.add(up7->emit(g, sep7a->emit(g, y[4])), sep7b->emit(g, y[3]));
+  x = g.add(up8->emit(g, x), sep8b->emit(g, y[2]));
+  x = g.add(up9->emit(g, x), sep9b->emit(g, y[1]));
+  Value fine, heat, f = x;
+  if (full_resolution && (want_fine || want_heatmap))
+    f = fine = g.add(up10->emit(g, sep10a->emit(g, x)), sep10b->emit(g, y[0]));
+  if (want_heatmap) {
+    f = sep11->emit(g, f);
+    if (cbam11) f = cbam11->emit(g, f);
+    heat = g.conv2d(f, out, "heatmap_out");
+  }
+  return {x, fine, heat};
+}
+
+// -------------------------------------------------------------- RegressionHead
+
+RegressionHeadImpl::RegressionHeadImpl(const BlazePoseOptions& o) : k(o.num_keypoints()) {
+  const auto& w = o.widths();
+  if (o.extra_stage()) extra = register_module("extra", BlazeBlock(o.head(), o.decoder(), 3));
+  int64_t in = o.decoder();
+  for (size_t i = 0; i < 3; ++i) {
+    blocks->push_back(BlazeBlock(in, w[i + 1], o.regression_depths()[i]));
+    skips->push_back(SeparableConv(w[i + 1], w[i + 1], 1, true));
+    in = w[i + 1];
+  }
+  for (int64_t depth : o.tail_depths()) tail->push_back(BlazeBlock(w[3], w[3], depth));
+  register_module("blocks", blocks);
+  register_module("skips", skips);
+  register_module("tail", tail);
+  coords = register_module("coords", torch::nn::Linear(w[3], 2 * k));
+  visibility = register_module("visibility", torch::nn::Linear(w[3], k));
+  // Start at the crop centre: coordinates are regressed in input pixels.
+  torch::NoGradGuard no_grad;
+  coords->bias.fill_((o.input_size() - 1) / 2.0);
+}
+
+std::pair<torch::Tensor, torch::Tensor> RegressionHeadImpl::forward(const std::vector<torch::Tensor>& f) {
+  // Stop-gradients: the regression loss must not reach backbone or decoder.
+  torch::Tensor r = f[0].detach();
+  if (extra) r = r + extra(f[4].detach());
+  for (size_t i = 0; i < 3; ++i)
+    r = blocks->ptr<BlazeBlockImpl>(i)->forward(r) + skips->ptr<SeparableConvImpl>(i)->forward(f[i + 1].detach());
+  for (const auto& t : *tail) r = t->as<BlazeBlock>()->forward(r);
+  torch::Tensor pooled = r.mean({2, 3});
+  return {coords(pooled).view({r.size(0), k, 2}), visibility(pooled)};
+}
+
+std::pair<Value, Value> RegressionHeadImpl::emit(GraphBuilder& g, const std::vector<Value>& f) const {
+  Value r = f[0];
+  if (extra) r = g.add(r, extra->emit(g, f[4]));
+  for (size_t i = 0; i < 3; ++i)
+    r = g.add(blocks->ptr<BlazeBlockImpl>(i)->emit(g, r), skips->ptr<SeparableConvImpl>(i)->emit(g, f[i + 1]));
+  for (const auto& t : *tail) r = t->as<BlazeBlock>()->emit(g, r);
+  Value pooled = g.flatten(g.global_avg_pool(r));
+  return {g.linear(pooled, coords, "coords_fc"), g.linear(pooled, visibility, "visibility_fc")};
+}
+
+// ------------------------------------------------------------------- BlazePose
+
+BlazePoseImpl::BlazePoseImpl(std::string name, BlazePoseOptions options)
+    : name_(std::move(name)), options_(std::move(options)) {
+  validate(options_);
+  backbone = register_module("backbone", Backbone(options_));
+  heatmap = register_module("heatmap", HeatmapHead(options_));
+  regression = register_module("regression", RegressionHead(options_));
+}
+
+PoseOutput BlazePoseImpl::forward(const torch::Tensor& images) {
+  TORCH_CHECK(images.dim() == 4 && images.size(1) == 3 && images.size(2) == options_.input_size() &&
+                  images.size(3) == options_.input_size(),
+              name_, ": expected images B x 3 x ", options_.input_size(), " x ", options_.input_size(), ", found ",
+              images.sizes());
+  std::vector<torch::Tensor> y = backbone(images);
+  std::vector<torch::Tensor> dec = heatmap(y);
+  auto [coords, vis] = regression->forward(std::vector<torch::Tensor>{dec[1], y[2], y[3], y[4], dec[2]});
+  return PoseOutput{dec[0], coords, vis};
+}
+
+void BlazePoseImpl::emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) const {
+  const int64_t s = options_.input_size(), k = options_.num_keypoints();
+  Value image = g.input("image", {1, 3, s, s});
+  std::vector<Value> y = backbone->emit(g, image);
+  std::vector<Value> dec = heatmap->emit(g, y, options_.extra_stage(), with_heatmap);
+  auto [coords, vis] = regression->emit(g, {dec[0], y[2], y[3], y[4], dec[1]});
+  g.output(g.reshape(coords, {1, k, 2}), "coords");
+  g.output(g.sigmoid(vis), "visibility");
+  if (with_heatmap) g.output(g.sigmoid(dec[2]), "heatmaps");
+}
+
+YAML::Node BlazePoseImpl::describe() const {
+  const auto& o = options_;
+  YAML::Node opts;
+  opts["num_keypoints"] = o.num_keypoints();
+  opts["input_size"] = o.input_size();
+  opts["heatmap_stride"] = o.heatmap_stride();
+  opts["stem"] = o.stem();
+  opts["widths"] = o.widths();
+  opts["depths"] = o.depths();
+  opts["decoder"] = o.decoder();
+  opts["head"] = o.head();
+  opts["regression_depths"] = o.regression_depths();
+  opts["tail_depths"] = o.tail_depths();
+  opts["upsample"] = o.upsample();
+  opts["attention"] = o.attention();
+  opts["vit_blocks"] = o.vit_blocks();
+  opts["vit_shared"] = o.vit_shared();
+  opts["vit_conv_embed"] = o.vit_conv_embed();
+  opts["vit_patch"] = o.vit_patch();
+  opts["vit_dim"] = o.vit_dim();
+  opts["vit_heads"] = o.vit_heads();
+  opts["vit_mlp"] = o.vit_mlp();
+  opts["extra_stage"] = o.extra_stage();
+  YAML::Node node;
+  node["name"] = name_;
+  node["options"] = opts;
+  return node;
+}
+
+BlazePoseOptions apply_overrides(BlazePoseOptions o, const YAML::Node& overrides, const std::string& where) {
+  if (!overrides || overrides.IsNull()) return o;
+  using Setter = std::function<void(const YAML::Node&, const std::string&)>;
+  auto i64 = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const int64_t&)) -> Setter {
+    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
+      (o.*set)(yaml_as<int64_t>(n, where, key, "an integer"));
+    };
+  };
+  auto flag = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const bool&)) -> Setter {
+    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
+      (o.*set)(yaml_as<bool>(n, where, key, "true or false"));
+    };
+  };
+  auto text = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const std::string&)) -> Setter {
+    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
+      (o.*set)(yaml_as<std::string>(n, where, key, "a string"));
+    };
+  };
+  auto list = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const std::vector<int64_t>&)) -> Setter {
+    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
+      (o.*set)(yaml_list<int64_t>(n, where, key, "integers"));
+    };
+  };
+  // Member-function pointers of the TORCH_ARG setters (the by-reference overloads).
+  const std::map<std::string, Setter> setters = {
+      {"num_keypoints", i64(&BlazePoseOptions::num_keypoints)},
+      {"input_size", i64(&BlazePoseOptions::input_size)},
+      {"heatmap_stride", i64(&BlazePoseOptions::heatmap_stride)},
+      {"stem", i64(&BlazePoseOptions::stem)},
+      {"widths", list(&BlazePoseOptions::widths)},
+      {"depths", list(&BlazePoseOptions::depths)},
+      {"decoder", i64(&BlazePoseOptions::decoder)},
+      {"head", i64(&BlazePoseOptions::head)},
+      {"regression_depths", list(&BlazePoseOptions::regression_depths)},
+      {"tail_depths", list(&BlazePoseOptions::tail_depths)},
+      {"upsample", text(&BlazePoseOptions::upsample)},
+      {"attention", text(&BlazePoseOptions::attention)},
+      {"vit_blocks", i64(&BlazePoseOptions::vit_blocks)},
+      {"vit_shared", flag(&BlazePoseOptions::vit_shared)},
+      {"vit_conv_embed", flag(&BlazePoseOptions::vit_conv_embed)},
+      {"vit_patch", i64(&BlazePoseOptions::vit_patch)},
+      {"vit_dim", i64(&BlazePoseOptions::vit_dim)},
+      {"vit_heads", i64(&BlazePoseOptions::vit_heads)},
+      {"vit_mlp", i64(&BlazePoseOptions::vit_mlp)},
+      {"extra_stage", flag(&BlazePoseOptions::extra_stage)},
+  };
+  std::set<std::string> known;
+  for (const auto& kv : setters) known.insert(kv.first);
+  check_known_keys(overrides, known, where, "model.options");
+  for (const auto& kv : overrides) {
+    std::string key = kv.first.as<std::string>();
+    setters.at(key)(kv.second, "model.options." + key);
+  }
+  return o;
+}
+
+}  // namespace kplab::models

@@ -1,0 +1,104 @@
+#include "export/export_model.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <fstream>
+#include <set>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "data/readers/readers.h"
+#include "export/onnx_graph.h"
+#include "export/runtimes.h"
+#include "export/tflite_lint.h"
+
+namespace kplab::onnx_export {
+
+nlohmann::json ExportReport::to_json() const {
+  return {{"path", path},       {"nodes", nodes},       {"parameters", parameters},
+          {"macs", macs},       {"max_abs_diff_opencv_dnn", max_abs_diff}, {"operators", op_types}};
+}
+
+std::map<std::string, torch::Tensor> reference_outputs(PoseModelImpl& model, const torch::Tensor& image,
+                                                       bool with_heatmap) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  PoseOutput out = model.forward(image);
+  std::map<std::string, torch::Tensor> ref = {{"coords", out.coords}, {"visibility", torch::sigmoid(out.visibility)}};
+  if (with_heatmap) ref["heatmaps"] = torch::sigmoid(out.heatmaps);
+  return ref;
+}
+
+std::vector<torch::Tensor> parity_inputs(int size) {
+  std::vector<torch::Tensor> inputs;
+  auto gen = at::detail::createCPUGenerator(1234);
+  inputs.push_back(torch::rand({1, 3, size, size}, gen, torch::kFloat32));
+  SyntheticOptions so;
+  so.count = 1;
+  so.seed = 7;
+  so.image_size = size;
+  cv::Mat bgr = read_synthetic(so).images[0].load(), rgb;
+  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+  inputs.push_back(torch::from_blob(rgb.data, {1, size, size, 3}, torch::kUInt8)
+                       .permute({0, 3, 1, 2})
+                       .to(torch::kFloat32)
+                       .div(255.0f)
+                       .contiguous());
+  return inputs;
+}
+
+ExportReport export_onnx(PoseModelImpl& model, const std::string& path, const ExportOptions& options) {
+  AtomicFile out(path, options.overwrite);  // refuses a bad path before the work
+  model.eval();
+  YAML::Emitter described;
+  described << YAML::Flow << model.describe();
+  GraphBuilder g("kplab_" + model.describe()["name"].as<std::string>());
+  model.emit_onnx(g, options.with_heatmap);
+  std::map<std::string, std::string> meta = options.metadata;
+  meta["kplab.model"] = described.c_str();
+  meta["kplab.input"] = "image: 1x3xSxS float32, RGB, values in [0, 1] (pixel / 255), no mean/std normalisation";
+  meta["kplab.outputs"] =
+      "coords: 1xKx2 input pixels (pixel centres at integers); visibility: 1xK probability; heatmaps: 1xKxHxW "
+      "probabilities (with --with-heatmap)";
+  auto proto = g.finish(meta);
+
+  std::vector<LintIssue> issues = lint_tflite(*proto);
+  if (!issues.empty())
+    throw Error(str(path, ": export: expected a TFLite-compatible graph, found ", issues.size(), " issue(s); first: node ",
+                    issues[0].node, " (", issues[0].op, "): ", issues[0].reason));
+
+  {
+    std::ofstream f(out.temp_path(), std::ios::binary);
+    KP_CHECK(proto->SerializeToOstream(&f), path, ": export: could not write the serialised model");
+  }
+
+  ExportReport report;
+  report.path = path;
+  report.nodes = proto->graph().node_size();
+  report.parameters = count_parameters(model);
+  report.macs = count_macs(*proto);
+  std::set<std::string> ops;
+  for (const auto& n : proto->graph().node()) ops.insert(n.op_type());
+  report.op_types.assign(ops.begin(), ops.end());
+
+  std::vector<std::string> names = {"coords", "visibility"};
+  if (options.with_heatmap) names.push_back("heatmaps");
+  for (const torch::Tensor& image : parity_inputs(model.input_size())) {
+    auto ref = reference_outputs(model, image, options.with_heatmap);
+    auto got = run_opencv_dnn(out.temp_path(), image, names);
+    for (const auto& name : names) {
+      double diff = (got.at(name) - ref.at(name)).abs().max().item<double>();
+      report.max_abs_diff[name] = std::max(report.max_abs_diff[name], diff);
+    }
+  }
+  for (const auto& kv : report.max_abs_diff)
+    if (!(kv.second <= options.tolerance))
+      throw Error(str(path, ": export parity: output ", kv.first, ": expected OpenCV DNN within ", options.tolerance,
+                      " of LibTorch, found a max abs difference of ", kv.second));
+  out.commit();
+  return report;
+}
+
+}  // namespace kplab::onnx_export

@@ -1,0 +1,43 @@
+// kplab export: a model's inference graph as an ONNX file that TFLite's
+// converters accept, checked (onnx checker, strict shape inference), linted
+// for TFLite, and proven equal to LibTorch in OpenCV DNN before it is renamed
+// into place. A file that fails any check is never left behind.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/pose_model.h"
+
+namespace kplab::onnx_export {
+
+struct ExportOptions {
+  bool with_heatmap = false;   // also output "heatmaps" (1 x K x H x W probabilities)
+  bool overwrite = false;      // replace an existing file
+  double tolerance = 1e-4;     // max abs difference allowed against LibTorch
+  std::map<std::string, std::string> metadata;  // extra metadata_props (schema, checkpoint, ...)
+};
+
+struct ExportReport {
+  std::string path;
+  int64_t nodes = 0;
+  int64_t parameters = 0;
+  int64_t macs = 0;
+  std::map<std::string, double> max_abs_diff;  // output -> worst over the parity inputs (OpenCV DNN)
+  std::vector<std::string> op_types;           // distinct operators used
+  nlohmann::json to_json() const;
+};
+
+// The probabilities LibTorch computes for what the ONNX graph outputs.
+std::map<std::string, torch::Tensor> reference_outputs(PoseModelImpl& model, const torch::Tensor& image,
+                                                       bool with_heatmap);
+
+// Parity inputs: uniform noise and a synthetic person, 1 x 3 x S x S in [0, 1].
+std::vector<torch::Tensor> parity_inputs(int size);
+
+ExportReport export_onnx(PoseModelImpl& model, const std::string& path, const ExportOptions& options);
+
+}  // namespace kplab::onnx_export

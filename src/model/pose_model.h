@@ -1,0 +1,55 @@
+// What every keypoint model offers the rest of kplab: a forward pass with
+// the output contract of DESIGN.md, its ONNX emission (the inference graph),
+// the names of its parameter groups (for phased training) and a description
+// of its configuration (saved in checkpoints).
+#pragma once
+
+#include <torch/torch.h>
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/registry.h"
+#include "export/onnx_graph.h"
+
+namespace kplab {
+
+struct PoseOutput {
+  torch::Tensor heatmaps;    // B x K x H x W logits (sigmoid gives probabilities)
+  torch::Tensor coords;      // B x K x 2, input pixels (pixel centres at integers)
+  torch::Tensor visibility;  // B x K logits (sigmoid gives probabilities)
+};
+
+class PoseModelImpl : public torch::nn::Module {
+ public:
+  // images B x 3 x S x S float in [0, 1], RGB.
+  virtual PoseOutput forward(const torch::Tensor& images) = 0;
+
+  // Emits the inference graph for a 1 x 3 x S x S input named "image":
+  // outputs "coords" (1 x K x 2) and "visibility" (1 x K, probabilities),
+  // plus "heatmaps" (1 x K x H x W, probabilities) when `with_heatmap`.
+  // Decoder stages that only the heatmap needs are left out otherwise.
+  virtual void emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) const = 0;
+
+  virtual int input_size() const = 0;
+  virtual int num_keypoints() const = 0;
+  virtual int heatmap_size() const = 0;
+  // Top-level parameter groups, e.g. {"backbone", "heatmap", "regression"}.
+  virtual std::vector<std::string> groups() const = 0;
+  // The effective options as YAML (registry name and every option), enough to rebuild the model.
+  virtual YAML::Node describe() const = 0;
+};
+
+using PoseModel = std::shared_ptr<PoseModelImpl>;
+
+// name -> builder(option overrides as a YAML mapping; unknown keys are errors)
+using ModelBuilder = std::function<PoseModel(const YAML::Node& overrides)>;
+using ModelRegistry = Registry<ModelBuilder>;
+
+// Number of parameters (all, or only those with requires_grad).
+int64_t count_parameters(const torch::nn::Module& module, bool trainable_only = false);
+
+}  // namespace kplab

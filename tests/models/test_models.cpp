@@ -1,0 +1,134 @@
+// Tests generated over the registry: every registered model is built and
+// checked for shapes, gradients, the stop-gradient and NaNs.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "models/blazepose.h"
+#include "models/registry.h"
+
+namespace kplab {
+namespace {
+
+YAML::Node overrides(int k, int size) {
+  YAML::Node n;
+  n["num_keypoints"] = k;
+  n["input_size"] = size;
+  return n;
+}
+
+class EveryModel : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryModel, OutputShapesForK14And17AtInputs256And128) {
+  torch::manual_seed(0);
+  for (int k : {14, 17}) {
+    for (int s : {256, 128}) {
+      PoseModel m = create_model(GetParam(), overrides(k, s));
+      m->eval();
+      torch::NoGradGuard no_grad;
+      PoseOutput out = m->forward(torch::rand({2, 3, s, s}));
+      EXPECT_EQ(out.heatmaps.sizes(), (std::vector<int64_t>{2, k, s / 2, s / 2})) << k << " " << s;
+      EXPECT_EQ(out.coords.sizes(), (std::vector<int64_t>{2, k, 2}));
+      EXPECT_EQ(out.visibility.sizes(), (std::vector<int64_t>{2, k}));
+      EXPECT_EQ(m->heatmap_size(), s / 2);
+      EXPECT_TRUE(torch::isfinite(out.heatmaps).all().item<bool>());
+      EXPECT_TRUE(torch::isfinite(out.coords).all().item<bool>());
+      EXPECT_TRUE(torch::isfinite(out.visibility).all().item<bool>());
+    }
+  }
+}
+
+TEST_P(EveryModel, EveryTrainableParameterReceivesAGradient) {
+  torch::manual_seed(1);
+  PoseModel m = create_model(GetParam(), overrides(14, 128));
+  m->train();
+  PoseOutput out = m->forward(torch::rand({2, 3, 128, 128}));
+  (out.heatmaps.sigmoid().mean() + out.coords.mean() / 128 + out.visibility.sigmoid().mean()).backward();
+  for (const auto& p : m->named_parameters()) {
+    ASSERT_TRUE(p.value().grad().defined()) << p.key();
+    EXPECT_TRUE(torch::isfinite(p.value().grad()).all().item<bool>()) << p.key();
+  }
+}
+
+TEST_P(EveryModel, RegressionLossLeavesNoGradientInBackboneOrHeatmap) {
+  torch::manual_seed(2);
+  PoseModel m = create_model(GetParam(), overrides(14, 128));
+  PoseOutput out = m->forward(torch::rand({2, 3, 128, 128}));
+  (out.coords.pow(2).mean() + out.visibility.sigmoid().mean()).backward();
+  int64_t regression_with_grad = 0;
+  for (const auto& p : m->named_parameters()) {
+    const std::string& name = p.key();
+    const torch::Tensor& g = p.value().grad();
+    if (name.rfind("regression.", 0) == 0) {
+      regression_with_grad += g.defined() && g.abs().sum().item<double>() > 0;
+    } else {
+      EXPECT_TRUE(!g.defined() || g.abs().sum().item<double>() == 0.0) << name << " got a regression gradient";
+    }
+  }
+  EXPECT_GT(regression_with_grad, 0);
+}
+
+TEST_P(EveryModel, HeatmapLossReachesTheBackboneButNotTheRegression) {
+  torch::manual_seed(3);
+  PoseModel m = create_model(GetParam(), overrides(14, 128));
+  PoseOutput out = m->forward(torch::rand({2, 3, 128, 128}));
+  out.heatmaps.sigmoid().mean().backward();
+  for (const auto& p : m->named_parameters()) {
+    const torch::Tensor& g = p.value().grad();
+    if (p.key().rfind("regression.", 0) == 0)
+      EXPECT_TRUE(!g.defined() || g.abs().sum().item<double>() == 0.0) << p.key();
+  }
+  auto conv1 = m->named_parameters()["backbone.conv1.weight"];
+  ASSERT_TRUE(conv1.grad().defined());
+  EXPECT_GT(conv1.grad().abs().sum().item<double>(), 0.0);
+}
+
+TEST_P(EveryModel, DescribeRebuildsTheSameArchitecture) {
+  PoseModel m = create_model(GetParam(), overrides(17, 128));
+  YAML::Node d = m->describe();
+  EXPECT_EQ(d["name"].as<std::string>(), GetParam());
+  PoseModel again = create_model(d["name"].as<std::string>(), d["options"]);
+  EXPECT_EQ(count_parameters(*m), count_parameters(*again));
+  EXPECT_EQ(again->num_keypoints(), 17);
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, EveryModel, ::testing::ValuesIn(model_registry().names()),
+                         [](const auto& info) { return info.param; });
+
+TEST(ModelRegistry, UnknownNameFailsListingTheKnownOnes) {
+  try {
+    create_model("blazepsoe");
+    FAIL() << "expected kplab::Error";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("unknown model 'blazepsoe'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("blazepose_cbam"), std::string::npos) << msg;
+  }
+}
+
+TEST(ModelRegistry, UnknownOptionAndWrongTypeFailNamingTheKey) {
+  YAML::Node bad;
+  bad["widht"] = 3;
+  EXPECT_THROW(create_model("blazepose", bad), Error);
+  YAML::Node wrong;
+  wrong["input_size"] = "large";
+  try {
+    create_model("blazepose", wrong);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model.options.input_size"), std::string::npos) << e.what();
+  }
+  YAML::Node odd;
+  odd["input_size"] = 200;  // not a multiple of 128
+  EXPECT_THROW(create_model("blazepose", odd), Error);
+}
+
+TEST(BlazePose, BaseModelParameterCountMatchesTheReferenceLayout) {
+  // Counted by hand from the layout (conv1, 2 residual separable convs,
+  // BlazeBlocks, decoder, regression, heads) with biases on every conv.
+  PoseModel m = create_model("blazepose");
+  EXPECT_EQ(count_parameters(*m), 3405296);
+}
+
+}  // namespace
+}  // namespace kplab
