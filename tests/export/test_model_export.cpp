@@ -1,0 +1,143 @@
+// Export parity generated over the registry: every registered model's ONNX
+// file passes the checker, the TFLite lint, and matches LibTorch within 1e-4
+// in OpenCV DNN and (when installed) in ONNX Runtime, on random noise and a
+// synthetic person.
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+
+#include "core/error.h"
+#include "export/export_model.h"
+#include "export/onnx_graph.h"
+#include "export/runtimes.h"
+#include "export/tflite_lint.h"
+#include "models/registry.h"
+#include "support/temp_dir.h"
+
+namespace kplab::onnx_export {
+namespace {
+
+using test::TempDir;
+
+const std::string kOrtDir = std::string(KPLAB_SOURCE_DIR) + "/tools/ort";
+constexpr double kTolerance = 1e-4;
+
+PoseModel small_model(const std::string& name, int size = 128, int k = 14) {
+  torch::manual_seed(11);
+  YAML::Node o;
+  o["input_size"] = size;
+  o["num_keypoints"] = k;
+  return create_model(name, o);
+}
+
+std::string exported(PoseModelImpl& m, const TempDir& dir, bool heatmap, ExportReport* report = nullptr) {
+  ExportOptions eo;
+  eo.with_heatmap = heatmap;
+  const std::string path = dir.file(heatmap ? "with.onnx" : "without.onnx");
+  ExportReport r = export_onnx(m, path, eo);
+  if (report) *report = r;
+  return path;
+}
+
+class EveryModelExport : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryModelExport, OpenCvDnnMatchesLibTorchAndTheLintIsClean) {
+  TempDir dir;
+  PoseModel m = small_model(GetParam());
+  ExportReport report;
+  const std::string path = exported(*m, dir, true, &report);
+  auto proto = load_model(path);
+  EXPECT_EQ(proto->opset_import(0).version(), kOpset);
+  EXPECT_TRUE(lint_tflite(*proto).empty());
+  for (const auto& input : parity_inputs(128)) {
+    auto ref = reference_outputs(*m, input, true);
+    auto got = run_opencv_dnn(path, input, {"coords", "visibility", "heatmaps"});
+    for (const auto& kv : ref) {
+      ASSERT_EQ(got.at(kv.first).sizes(), kv.second.sizes()) << kv.first;
+      EXPECT_LE((got.at(kv.first) - kv.second).abs().max().item<double>(), kTolerance) << kv.first;
+    }
+  }
+  EXPECT_EQ(report.parameters, count_parameters(*m));
+  EXPECT_GT(report.macs, 0);
+}
+
+TEST_P(EveryModelExport, OnnxRuntimeMatchesLibTorch) {
+  std::string why;
+  if (!onnxruntime_available(kOrtDir, &why)) GTEST_SKIP() << "onnxruntime-node not installed: " << why;
+  TempDir dir;
+  PoseModel m = small_model(GetParam());
+  const std::string path = exported(*m, dir, true);
+  for (const auto& input : parity_inputs(128)) {
+    auto ref = reference_outputs(*m, input, true);
+    auto got = run_onnxruntime(path, input, {"coords", "visibility", "heatmaps"}, dir.path().string(), kOrtDir);
+    for (const auto& kv : ref)
+      EXPECT_LE((got.at(kv.first) - kv.second).abs().max().item<double>(), kTolerance) << kv.first;
+  }
+}
+
+TEST_P(EveryModelExport, InferenceGraphWithoutHeatmapsLeavesOutTheHeatmapStages) {
+  TempDir dir;
+  PoseModel m = small_model(GetParam());
+  ExportReport with, without;
+  exported(*m, dir, true, &with);
+  const std::string path = exported(*m, dir, false, &without);
+  EXPECT_LT(without.nodes, with.nodes);
+  EXPECT_LT(without.macs, with.macs);
+  auto proto = load_model(path);
+  ASSERT_EQ(proto->graph().output_size(), 2);
+  EXPECT_EQ(proto->graph().output(0).name(), "coords");
+  EXPECT_EQ(proto->graph().output(1).name(), "visibility");
+  auto got = run_opencv_dnn(path, parity_inputs(128)[1], {"coords", "visibility"});
+  auto ref = reference_outputs(*m, parity_inputs(128)[1], false);
+  EXPECT_LE((got.at("coords") - ref.at("coords")).abs().max().item<double>(), kTolerance);
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, EveryModelExport, ::testing::ValuesIn(model_registry().names()),
+                         [](const auto& info) { return info.param; });
+
+TEST(ModelExport, BaseModelAt256WithK17MatchesInOpenCvDnn) {
+  TempDir dir;
+  PoseModel m = small_model("blazepose", 256, 17);
+  ExportReport report;
+  const std::string path = exported(*m, dir, true, &report);
+  auto input = parity_inputs(256)[1];
+  auto ref = reference_outputs(*m, input, true);
+  auto got = run_opencv_dnn(path, input, {"coords", "visibility", "heatmaps"});
+  EXPECT_EQ(got.at("heatmaps").sizes(), (std::vector<int64_t>{1, 17, 128, 128}));
+  for (const auto& kv : ref) EXPECT_LE((got.at(kv.first) - kv.second).abs().max().item<double>(), kTolerance);
+}
+
+TEST(ModelExport, MetadataStatesTheInputNormalisationAndTheModel) {
+  TempDir dir;
+  PoseModel m = small_model("blazepose_lite");
+  auto proto = load_model(exported(*m, dir, false));
+  std::map<std::string, std::string> meta;
+  for (const auto& p : proto->metadata_props()) meta[p.key()] = p.value();
+  EXPECT_NE(meta["kplab.input"].find("[0, 1]"), std::string::npos);
+  EXPECT_NE(meta["kplab.model"].find("blazepose_lite"), std::string::npos);
+}
+
+TEST(ModelExport, AnExistingFileIsRefusedAndNothingIsLeftBehind) {
+  TempDir dir;
+  PoseModel m = small_model("blazepose_lite");
+  exported(*m, dir, false);
+  EXPECT_THROW(exported(*m, dir, false), Error);
+  EXPECT_EQ(test::list_dir(dir.path()), (std::vector<std::string>{"without.onnx"}));
+}
+
+TEST(ModelExport, CliExportThenLintOnnxPass) {
+  TempDir dir;
+  const std::string onnx = dir.file("lite.onnx");
+  std::string cmd = std::string(KPLAB_BINARY) + " export --model blazepose_lite --set input_size=128 --onnx " + onnx +
+                    " --with-heatmap > " + dir.file("out.txt") + " 2>&1";
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+  cmd = std::string(KPLAB_BINARY) + " lint-onnx " + onnx + " > " + dir.file("lint.txt") + " 2>&1";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+  cmd = std::string(KPLAB_BINARY) + " export --model blazepsoe --onnx " + dir.file("x.onnx") + " 2> " + dir.file("err.txt");
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 1);
+}
+
+}  // namespace
+}  // namespace kplab::onnx_export
