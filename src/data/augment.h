@@ -66,6 +66,8 @@ class Augmenter {
   Params sample_affine(int64_t batch_size);
 
   const AugmentOptions& options() const { return options_; }
+  // The random stream (its state is saved in checkpoints for exact resume).
+  at::Generator& generator() { return gen_; }
 
  private:
   AugmentOptions options_;

@@ -47,7 +47,7 @@ void Loader::stop_worker() {
   error_ = nullptr;
 }
 
-void Loader::start_epoch(int64_t epoch) {
+void Loader::start_epoch(int64_t epoch, int64_t skip) {
   stop_worker();
   std::vector<int64_t> order = rows_;
   if (options_.shuffle) {
@@ -64,6 +64,7 @@ void Loader::start_epoch(int64_t epoch) {
     if (end - start < b && options_.drop_last) break;
     batches.emplace_back(order.begin() + start, order.begin() + end);
   }
+  batches.erase(batches.begin(), batches.begin() + std::min<int64_t>(std::max<int64_t>(skip, 0), batches.size()));
   std::lock_guard<std::mutex> lock(mutex_);
   remaining_ = static_cast<int64_t>(batches.size());
   worker_ = std::thread([this, batches = std::move(batches)]() mutable { produce(std::move(batches)); });

@@ -49,9 +49,10 @@ class Loader {
   int64_t batches_per_epoch() const;
   const CacheData& cache() const { return *cache_; }
 
-  // Starts serving `epoch` (its order depends only on seed and epoch). Any
-  // unfinished epoch is abandoned.
-  void start_epoch(int64_t epoch);
+  // Starts serving `epoch` (its order depends only on seed and epoch) from
+  // batch `skip` on (a resumed run skips what it already trained on without
+  // decoding it). Any unfinished epoch is abandoned.
+  void start_epoch(int64_t epoch, int64_t skip = 0);
   // The next batch of the epoch, or nullopt at its end. Decode errors
   // (corrupt JPEG in the cache) are rethrown here.
   std::optional<Batch> next();

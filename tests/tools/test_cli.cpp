@@ -95,7 +95,7 @@ TEST(CliVerbs, PrepareHelpExitsZeroAndListsItsOptions) {
 
 TEST(CliVerbs, NotYetBuiltVerbExitsTwo) {
   TempDir dir;
-  Result r = kplab(dir, "train");
+  Result r = kplab(dir, "report");
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(has(r.err, "not built yet")) << r.err;
   EXPECT_EQ(lines(r.err).size(), 1u) << r.err;

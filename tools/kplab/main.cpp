@@ -25,7 +25,7 @@ struct Verb {
 const std::vector<Verb>& verbs() {
   static const std::vector<Verb> table = {
       {"prepare", "read a raw dataset, validate it, crop each person, write the HDF5 cache", kplab::cli::prepare, ""},
-      {"train", "run an experiment's training phases", nullptr, "the phased training engine"},
+      {"train", "run an experiment's training phases", kplab::cli::train, ""},
       {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", nullptr, "evaluation"},
       {"bench", "latency (median, p90), params, MACs", nullptr, "evaluation and benchmarks"},
       {"ablate", "train and evaluate several variants under one budget", nullptr, "the ablation runner"},

@@ -7,5 +7,6 @@ namespace kplab::cli {
 int prepare(int argc, char** argv);
 int lint_onnx(int argc, char** argv);
 int export_model(int argc, char** argv);
+int train(int argc, char** argv);
 
 }  // namespace kplab::cli

@@ -1,0 +1,39 @@
+#include "eval/pck.h"
+
+#include "core/error.h"
+
+namespace kplab {
+
+PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+              std::array<int, 2> reference, double alpha) {
+  KP_CHECK(pred.sizes() == truth.sizes() && pred.dim() == 3 && pred.size(2) == 2,
+           "pck: expected pred and truth N x K x 2 of equal shape, found ", pred.sizes(), " and ", truth.sizes());
+  KP_CHECK(visible.dim() == 2 && visible.size(0) == pred.size(0) && visible.size(1) == pred.size(1),
+           "pck: expected visible N x K, found ", visible.sizes());
+  const int64_t k = pred.size(1);
+  KP_CHECK(reference[0] >= 0 && reference[1] >= 0 && reference[0] < k && reference[1] < k,
+           "pck: reference joints ", reference[0], ", ", reference[1], " outside 0..", k - 1);
+  torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
+  torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
+  torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
+
+  torch::Tensor ref_len = (t.select(1, reference[0]) - t.select(1, reference[1])).norm(2, 1);  // N
+  torch::Tensor usable = v.select(1, reference[0]) & v.select(1, reference[1]) & (ref_len > 0);
+  torch::Tensor dist = (p - t).norm(2, 2);                                                    // N x K
+  torch::Tensor counted = v & usable.unsqueeze(1);
+  torch::Tensor correct = (dist <= alpha * ref_len.unsqueeze(1)) & counted;
+
+  PckResult r;
+  r.samples_used = usable.sum().item<int64_t>();
+  r.samples_excluded = pred.size(0) - r.samples_used;
+  r.joints_counted = counted.sum().item<int64_t>();
+  r.mean = r.joints_counted > 0 ? correct.sum().item<double>() / r.joints_counted : 0.0;
+  torch::Tensor per_count = counted.sum(0), per_correct = correct.sum(0);
+  for (int64_t j = 0; j < k; ++j) {
+    int64_t c = per_count[j].item<int64_t>();
+    r.per_joint.push_back(c > 0 ? per_correct[j].item<double>() / c : -1.0);
+  }
+  return r;
+}
+
+}  // namespace kplab

@@ -1,0 +1,28 @@
+// PCK as a pure function: the share of labeled joints whose predicted
+// position lies within alpha x a reference length of the truth. The
+// reference is the distance between two joints of the truth (LSP protocol:
+// PCK uses left shoulder to right hip, PCKh neck to head top); samples whose
+// reference joints are not both labeled, or coincide, are excluded and counted.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <array>
+#include <vector>
+
+namespace kplab {
+
+struct PckResult {
+  double mean = 0.0;               // over all counted joints (0 when none)
+  std::vector<double> per_joint;   // K values; -1 where a joint was never counted
+  int64_t joints_counted = 0;
+  int64_t samples_used = 0;
+  int64_t samples_excluded = 0;    // reference length unavailable or zero
+};
+
+// pred, truth N x K x 2 (same units), visible N x K (nonzero = labeled).
+// A joint is correct when its distance is <= alpha x reference length.
+PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+              std::array<int, 2> reference, double alpha);
+
+}  // namespace kplab

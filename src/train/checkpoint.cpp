@@ -1,0 +1,100 @@
+#include "train/checkpoint.h"
+
+#include <filesystem>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+
+namespace kplab {
+
+namespace {
+
+torch::Tensor text_tensor(const std::string& s) {
+  torch::Tensor t = torch::empty({static_cast<int64_t>(s.size())}, torch::kUInt8);
+  if (!s.empty()) std::memcpy(t.data_ptr<uint8_t>(), s.data(), s.size());
+  return t;
+}
+
+std::string tensor_text(const torch::Tensor& t) {
+  torch::Tensor c = t.to(torch::kCPU).contiguous();
+  return std::string(reinterpret_cast<const char*>(c.data_ptr<uint8_t>()), c.numel());
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::nn::Module& model,
+                     const torch::optim::Optimizer* optimizer) {
+  AtomicFile out(path, true);
+  torch::serialize::OutputArchive archive;
+  archive.write("format_version", torch::tensor(c.format_version));
+  archive.write("phase", torch::tensor(c.phase));
+  archive.write("epoch", torch::tensor(c.epoch));
+  archive.write("batch", torch::tensor(c.batch));
+  archive.write("step", torch::tensor(c.step));
+  archive.write("best_metric", torch::tensor(c.best_metric, torch::kFloat64));
+  archive.write("config", text_tensor(c.config));
+  archive.write("model_description", text_tensor(c.model));
+  archive.write("metrics_csv", text_tensor(c.metrics_csv));
+  if (c.augment_rng.defined()) archive.write("augment_rng", c.augment_rng);
+  if (c.epoch_sums.defined()) archive.write("epoch_sums", c.epoch_sums);
+  torch::serialize::OutputArchive weights;
+  model.save(weights);
+  archive.write("model", weights);
+  if (optimizer) {
+    torch::serialize::OutputArchive state;
+    optimizer->save(state);
+    archive.write("optimizer", state);
+  }
+  archive.save_to(out.temp_path());
+  out.commit();
+}
+
+Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, const std::string& model_description,
+                           torch::optim::Optimizer* optimizer) {
+  if (!std::filesystem::is_regular_file(path)) throw input_error(path, "checkpoint", "an existing file", "no such file");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path);
+  } catch (const c10::Error& e) {
+    throw input_error(path, "checkpoint", "a kplab checkpoint", "an unreadable file");
+  }
+  auto read = [&](const char* key) {
+    torch::Tensor t;
+    if (!archive.try_read(key, t)) throw input_error(path, key, "present (kplab checkpoint)", "none");
+    return t;
+  };
+  Checkpoint c;
+  c.format_version = read("format_version").item<int64_t>();
+  if (c.format_version != kCheckpointFormatVersion)
+    throw input_error(path, "format_version", std::to_string(kCheckpointFormatVersion), std::to_string(c.format_version));
+  c.phase = read("phase").item<int64_t>();
+  c.epoch = read("epoch").item<int64_t>();
+  c.batch = read("batch").item<int64_t>();
+  c.step = read("step").item<int64_t>();
+  c.best_metric = read("best_metric").item<double>();
+  c.config = tensor_text(read("config"));
+  c.model = tensor_text(read("model_description"));
+  c.metrics_csv = tensor_text(read("metrics_csv"));
+  archive.try_read("augment_rng", c.augment_rng);
+  archive.try_read("epoch_sums", c.epoch_sums);
+  if (model) {
+    if (c.model != model_description)
+      throw Error(str(path, ": model: expected the architecture of this checkpoint (", c.model,
+                      "), found another one (", model_description, "); resuming with another architecture is refused"));
+    torch::serialize::InputArchive weights;
+    if (!archive.try_read("model", weights)) throw input_error(path, "model", "saved weights", "none");
+    try {
+      model->load(weights);
+    } catch (const c10::Error& e) {
+      throw Error(str(path, ": model weights do not fit this model: ", e.what_without_backtrace()));
+    }
+  }
+  if (optimizer) {
+    torch::serialize::InputArchive state;
+    if (!archive.try_read("optimizer", state)) throw input_error(path, "optimizer", "saved optimizer state", "none");
+    optimizer->load(state);
+  }
+  return c;
+}
+
+}  // namespace kplab

@@ -1,0 +1,84 @@
+// Experiment files (YAML, read with yaml-cpp): model, data, phases, eval,
+// seed. A file may inherit from another with `base:` (maps merge key by key,
+// lists are replaced whole); `--set a.b.c=value` overrides apply last
+// (`phases.1.epochs=3` indexes lists). Unknown keys and wrong types fail
+// naming the key and the file. Relative paths (cache, schema) are taken
+// from the working directory.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/augment.h"
+#include "train/schedule.h"
+
+namespace kplab {
+
+struct LossConfig {
+  double heatmap = 1.0;              // weight of the heatmap loss
+  double coords = 1.0;               // weight of the coordinate loss
+  double visibility = 1.0;           // weight of the visibility loss
+  double mirrored = 0.0;             // weight of the mirrored-joint ("negative heatmap") loss
+  std::string heatmap_kind = "bce";  // bce | mse
+  std::string coord_kind = "mse";    // mse | l1 | smooth_l1
+};
+
+struct OptimizerConfig {
+  std::string type = "adam";  // adam | adamw | sgd
+  double lr = 1e-3;
+  double weight_decay = 0.0;
+  double momentum = 0.9;      // sgd only
+};
+
+struct PhaseConfig {
+  std::string name;
+  int64_t epochs = 1;
+  std::vector<std::string> trainable;  // parameter-name patterns ("backbone", "heatmap.*", ...)
+  int64_t batch_size = 16;
+  LossConfig loss;
+  OptimizerConfig optimizer;
+  ScheduleConfig schedule;
+  double grad_clip = 0.0;  // max global gradient norm; 0 = off
+};
+
+struct DataConfig {
+  std::string cache;                 // HDF5 cache from kplab prepare
+  std::string schema;                // schema file (flip pairs, PCK joints)
+  std::vector<int> train_splits = {0};
+  std::vector<int> val_splits = {1};
+  double sigma = 2.0;                // heatmap Gaussian sigma, in heatmap cells
+  int workers = 0;                   // decode threads; 0 = all cores
+  bool augment = true;
+  AugmentOptions augmentation;       // key `augmentation` (AugmentOptions field names)
+};
+
+struct EvalConfig {
+  std::vector<double> alphas = {0.1, 0.2, 0.5};  // PCK thresholds reported
+  std::string decoder = "regression";            // regression | heatmap
+};
+
+struct Experiment {
+  std::string path;            // the file it was read from
+  uint64_t seed = 0;
+  std::string model;           // registry name
+  YAML::Node model_options;    // overrides for the registry's builder
+  DataConfig data;
+  std::vector<PhaseConfig> phases;
+  EvalConfig eval;
+  YAML::Node effective;        // the merged, overridden document (saved in the run dir)
+};
+
+// Reads `path` (following `base:` chains, relative to each file's folder),
+// applies `overrides` ("key.path=value"), validates, and returns the result.
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Validates and converts an already merged document; `where` names it in errors.
+Experiment parse_experiment(const YAML::Node& document, const std::string& where);
+
+// The effective config as YAML text.
+std::string experiment_yaml(const Experiment& e);
+
+}  // namespace kplab

@@ -1,0 +1,330 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/progress.h"
+#include "data/augment.h"
+#include "data/cache.h"
+#include "data/heatmap_codec.h"
+#include "data/loader.h"
+#include "data/schema.h"
+#include "eval/pck.h"
+#include "model/pose_model.h"
+#include "train/checkpoint.h"
+#include "train/freeze.h"
+#include "train/losses.h"
+#include "train/schedule.h"
+
+namespace kplab {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+namespace fs = std::filesystem;
+
+torch::Device parse_device(const std::string& d) {
+  if (d == "cpu") return torch::kCPU;
+  if (d.rfind("cuda", 0) == 0) {
+    KP_CHECK(torch::cuda::is_available(), "--device ", d, ": expected a CUDA device, found none on this machine");
+    return torch::Device(d);
+  }
+  throw input_error("--device", "device", "cpu, cuda or cuda:N", "'" + d + "'");
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerConfig& c, std::vector<torch::Tensor> params) {
+  if (c.type == "adam")
+    return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+  if (c.type == "adamw")
+    return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
+  if (c.type == "sgd")
+    return std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
+  throw Error("optimizer.type: expected adam, adamw or sgd, found '" + c.type + "'");
+}
+
+void set_lr(torch::optim::Optimizer& opt, double lr) {
+  for (auto& group : opt.param_groups()) group.options().set_lr(lr);
+}
+
+std::string yaml_text(const YAML::Node& n) {
+  YAML::Emitter e;
+  e << n;
+  return e.c_str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  AtomicFile out(path, true);
+  std::ofstream(out.temp_path()) << text;
+  out.commit();
+}
+
+struct Losses {
+  torch::Tensor total, heatmap, coords, visibility, mirrored;
+};
+
+Losses compute_losses(const PoseOutput& out, const AugmentedBatch& batch, const HeatmapCodec& codec,
+                      const LossConfig& w, const torch::Tensor& flip_perm, double input_size) {
+  Losses l;
+  l.total = torch::zeros({}, out.coords.options());
+  if (w.heatmap > 0 || w.mirrored > 0) {
+    auto [targets, weights] = codec.encode(batch.keypoints, batch.visible);
+    if (w.heatmap > 0) {
+      l.heatmap = w.heatmap_kind == "mse" ? heatmap_mse(out.heatmaps, targets, weights)
+                                          : heatmap_bce(out.heatmaps, targets, weights);
+      l.total = l.total + w.heatmap * l.heatmap;
+    }
+    if (w.mirrored > 0) {
+      l.mirrored = mirrored_joint_loss(out.heatmaps, targets, weights, flip_perm.to(out.heatmaps.device()));
+      l.total = l.total + w.mirrored * l.mirrored;
+    }
+  }
+  if (w.coords > 0) {
+    l.coords = coord_loss(out.coords, batch.keypoints, batch.visible, input_size, w.coord_kind);
+    l.total = l.total + w.coords * l.coords;
+  }
+  if (w.visibility > 0) {
+    // Visible = labeled and not hidden (by the source's flag or an occlusion rectangle).
+    l.visibility = visibility_bce(out.visibility, batch.visible * (1 - batch.occluded));
+    l.total = l.total + w.visibility * l.visibility;
+  }
+  return l;
+}
+
+double value(const torch::Tensor& t) { return t.defined() ? t.item<double>() : 0.0; }
+
+// Validation PCK at every alpha, with the experiment's decoder, in crop pixels.
+std::map<std::string, double> validate(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
+                                       const EvalConfig& eval, const Schema& schema, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  std::vector<torch::Tensor> preds, truths, vis;
+  loader.start_epoch(0);
+  while (auto b = loader.next()) {
+    AugmentedBatch in = to_model_input(b->to(device));
+    PoseOutput out = model.forward(in.images);
+    torch::Tensor pred = eval.decoder == "heatmap" ? codec.decode(torch::sigmoid(out.heatmaps)).first : out.coords;
+    preds.push_back(pred.cpu());
+    truths.push_back(in.keypoints.cpu());
+    vis.push_back(in.visible.cpu());
+  }
+  model.train();
+  std::map<std::string, double> result;
+  if (preds.empty()) return result;
+  torch::Tensor p = torch::cat(preds), t = torch::cat(truths), v = torch::cat(vis);
+  for (double a : eval.alphas) {
+    std::ostringstream key;
+    key << "pck@" << a;
+    result[key.str()] = pck(p, t, v, schema.pck_torso, a).mean;
+  }
+  return result;
+}
+
+// The alpha the best checkpoint is chosen by: the one closest to 0.2 (LSP's PCK@0.2).
+std::string headline_key(const EvalConfig& eval) {
+  double best = eval.alphas.at(0);
+  for (double a : eval.alphas)
+    if (std::abs(a - 0.2) < std::abs(best - 0.2)) best = a;
+  std::ostringstream key;
+  key << "pck@" << best;
+  return key.str();
+}
+
+}  // namespace
+
+void request_training_stop() { g_stop = true; }
+
+TrainResult train(const Experiment& exp, const TrainOptions& options, const ModelRegistry& registry) {
+  const auto t0 = std::chrono::steady_clock::now();
+  g_stop = false;
+  const torch::Device device = parse_device(options.device);
+  const Schema schema = load_schema(exp.data.schema);
+  KP_CHECK(schema.pck_torso[0] >= 0, exp.data.schema, ": pck.torso: expected two joints for validation PCK, found none");
+  auto cache = std::make_shared<const CacheData>(read_cache(exp.data.cache));
+
+  torch::manual_seed(exp.seed);
+  PoseModel model = registry.get(exp.model)(exp.model_options);
+  const std::string description = yaml_text(model->describe());
+  if (cache->num_joints != model->num_keypoints() || cache->joint_names != schema.joints)
+    throw input_error(exp.data.cache, "joint_names",
+                      str(schema.num_joints(), " joints of schema ", schema.name, " and a model with K = ", model->num_keypoints()),
+                      str(cache->num_joints, " joints of schema ", cache->schema));
+  if (cache->image_size != model->input_size())
+    throw input_error(exp.data.cache, "image_size", str(model->input_size(), " (the model's input_size)"),
+                      str(cache->image_size, "; prepare the cache with --size ", model->input_size()));
+  model->to(device);
+  model->train();
+
+  const fs::path run(options.run_dir);
+  const fs::path ckpt_dir = run / "checkpoints";
+  const std::string last_path = (ckpt_dir / "last.pt").string(), best_path = (ckpt_dir / "best.pt").string();
+  if (!options.resume && fs::exists(last_path))
+    throw input_error(options.run_dir, "checkpoints/last.pt", "a new run folder (or --resume)", "an existing run");
+  fs::create_directories(ckpt_dir);
+  write_text((run / "config.yaml").string(), experiment_yaml(exp));
+
+  Checkpoint state;
+  state.config = experiment_yaml(exp);
+  state.model = description;
+  if (options.resume) {
+    Checkpoint saved = load_checkpoint(last_path, model.get(), description, nullptr);
+    state.phase = saved.phase;
+    state.epoch = saved.epoch;
+    state.batch = saved.batch;
+    state.step = saved.step;
+    state.best_metric = saved.best_metric;
+    state.metrics_csv = saved.metrics_csv;
+    state.augment_rng = saved.augment_rng;
+    state.epoch_sums = saved.epoch_sums;
+    if (saved.config != state.config)
+      std::fprintf(stderr, "note: the experiment differs from the one %s was saved with; continuing with the new one\n",
+                   last_path.c_str());
+  }
+  if (state.metrics_csv.empty()) {
+    std::string header = "phase,epoch,step,lr,loss,loss_heatmap,loss_coords,loss_visibility,loss_mirrored";
+    for (double a : exp.eval.alphas) header += str(",val_pck@", a);
+    state.metrics_csv = header + ",images_per_s,seconds\n";
+  }
+
+  const torch::Tensor flip_perm = torch::tensor(schema.flip_permutation(), torch::kInt64);
+  HeatmapCodec codec{model->input_size(), model->heatmap_size(), static_cast<float>(exp.data.sigma)};
+  LoaderOptions vo;
+  vo.batch_size = 32;
+  vo.splits = exp.data.val_splits;
+  vo.shuffle = false;
+  vo.drop_last = false;
+  vo.workers = exp.data.workers;
+  Loader val_loader(cache, vo);
+  const std::string headline = headline_key(exp.eval);
+
+  TrainResult result;
+  int64_t images = 0;
+  for (int64_t p = state.phase; p < static_cast<int64_t>(exp.phases.size()); ++p) {
+    const PhaseConfig& phase = exp.phases[p];
+    const bool resuming_here = options.resume && p == state.phase && (state.epoch > 0 || state.batch > 0);
+    std::vector<torch::Tensor> params =
+        set_trainable(*model, phase.trainable, str(exp.path, ": phases[", p, "].trainable"));
+    auto optimizer = make_optimizer(phase.optimizer, params);
+    LoaderOptions lo;
+    lo.batch_size = static_cast<int>(phase.batch_size);
+    lo.splits = exp.data.train_splits;
+    lo.seed = exp.seed + 1000003ULL * static_cast<uint64_t>(p);
+    lo.workers = exp.data.workers;
+    Loader loader(cache, lo);
+    KP_CHECK(loader.batches_per_epoch() > 0, exp.data.cache, ": train splits: expected at least one batch of ",
+             phase.batch_size, " people, found ", loader.num_samples());
+    Augmenter augmenter(exp.data.augmentation, schema.flip_permutation(), exp.seed + 7919ULL * static_cast<uint64_t>(p));
+    if (resuming_here) {
+      // Optimizer state lives in last.pt only for the phase it was saved in.
+      load_checkpoint(last_path, nullptr, description, optimizer.get());
+      if (state.augment_rng.defined()) augmenter.generator().set_state(state.augment_rng);
+    } else {
+      state.epoch = state.batch = state.step = 0;
+    }
+    state.phase = p;
+    const int64_t per_epoch = loader.batches_per_epoch(), total_steps = phase.epochs * per_epoch;
+    int64_t trainable = 0;
+    for (const auto& t : params) trainable += t.numel();
+    std::fprintf(stderr, "phase %lld/%zu '%s': %lld epochs x %lld steps, %lld of %lld parameters trainable (%s)\n",
+                 static_cast<long long>(p + 1), exp.phases.size(), phase.name.c_str(),
+                 static_cast<long long>(phase.epochs), static_cast<long long>(per_epoch),
+                 static_cast<long long>(trainable), static_cast<long long>(count_parameters(*model)),
+                 options.device.c_str());
+
+    for (int64_t e = state.epoch; e < phase.epochs; ++e) {
+      const auto te = std::chrono::steady_clock::now();
+      loader.start_epoch(e, state.batch);
+      Progress bar(str(phase.name, " ", e + 1, "/", phase.epochs), per_epoch, options.progress);
+      bar.step(state.batch);
+      // Loss sums of the epoch; a resumed epoch continues those of its first part.
+      double sums[5] = {0, 0, 0, 0, 0};
+      int64_t batches = 0, epoch_images = 0;
+      if (state.batch > 0 && state.epoch_sums.defined()) {
+        for (int i = 0; i < 5; ++i) sums[i] = state.epoch_sums[i].item<double>();
+        batches = state.epoch_sums[5].item<int64_t>();
+      }
+      double lr = 0;
+      while (auto b = loader.next()) {
+        lr = learning_rate(phase.schedule, phase.optimizer.lr, state.step, total_steps);
+        set_lr(*optimizer, lr);
+        Batch on_device = b->to(device);
+        AugmentedBatch in = exp.data.augment ? augmenter(on_device) : to_model_input(on_device);
+        PoseOutput out = model->forward(in.images);
+        Losses l = compute_losses(out, in, codec, phase.loss, flip_perm, model->input_size());
+        optimizer->zero_grad();
+        l.total.backward();
+        if (phase.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, phase.grad_clip);
+        optimizer->step();
+        ++state.step;
+        ++state.batch;
+        ++result.steps;
+        ++batches;
+        epoch_images += b->images.size(0);
+        double parts[5] = {value(l.total), value(l.heatmap), value(l.coords), value(l.visibility), value(l.mirrored)};
+        for (int i = 0; i < 5; ++i) sums[i] += parts[i];
+        char extra[64];
+        std::snprintf(extra, sizeof extra, "loss %.4f", sums[0] / batches);
+        bar.step(1, extra);
+        if (g_stop || (options.stop_after_steps >= 0 && result.steps >= options.stop_after_steps)) {
+          state.epoch = e;
+          state.augment_rng = augmenter.generator().get_state();
+          state.epoch_sums = torch::tensor({sums[0], sums[1], sums[2], sums[3], sums[4], double(batches)}, torch::kFloat64);
+          save_checkpoint(last_path, state, *model, optimizer.get());
+          result.interrupted = true;
+          result.best_metric = state.best_metric;
+          result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          images += epoch_images;
+          result.images_per_s = images / result.seconds;
+          std::fprintf(stderr, "\nstopped: %s saved (phase %lld, epoch %lld, batch %lld); continue with --resume\n",
+                       last_path.c_str(), static_cast<long long>(p + 1), static_cast<long long>(e + 1),
+                       static_cast<long long>(state.batch));
+          return result;
+        }
+      }
+      bar.finish();
+      images += epoch_images;
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - te).count();
+      auto val = validate(*model, val_loader, codec, exp.eval, schema, device);
+      result.last_validation = val;
+      const double headline_value = val.count(headline) ? val[headline] : -1;
+      std::ostringstream row;
+      row << phase.name << "," << e + 1 << "," << state.step << "," << lr;
+      for (double s : sums) row << "," << (batches ? s / batches : 0.0);
+      for (double a : exp.eval.alphas) row << "," << val[str("pck@", a)];
+      row << "," << (secs > 0 ? epoch_images / secs : 0.0) << "," << secs << "\n";
+      state.metrics_csv += row.str();
+      write_text((run / "metrics.csv").string(), state.metrics_csv);
+      std::fprintf(stderr, "%s epoch %lld/%lld: loss %.4f (heatmap %.4f coords %.5f visibility %.4f) val %s %.1f%% lr %.2e %.0f img/s %.1fs\n",
+                   phase.name.c_str(), static_cast<long long>(e + 1), static_cast<long long>(phase.epochs),
+                   sums[0] / std::max<int64_t>(batches, 1), sums[1] / std::max<int64_t>(batches, 1),
+                   sums[2] / std::max<int64_t>(batches, 1), sums[3] / std::max<int64_t>(batches, 1), headline.c_str(),
+                   100 * headline_value, lr, secs > 0 ? epoch_images / secs : 0.0, secs);
+
+      state.epoch = e + 1;
+      state.batch = 0;
+      state.augment_rng = augmenter.generator().get_state();
+      if (headline_value > state.best_metric) {
+        state.best_metric = headline_value;
+        save_checkpoint(best_path, state, *model, nullptr);
+      }
+      save_checkpoint(last_path, state, *model, optimizer.get());
+    }
+    // The next phase starts fresh: record that in last.pt so a resume lands there.
+    state.phase = p + 1;
+    state.epoch = state.batch = state.step = 0;
+    save_checkpoint(last_path, state, *model, nullptr);
+  }
+  result.best_metric = state.best_metric;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  result.images_per_s = result.seconds > 0 ? images / result.seconds : 0;
+  return result;
+}
+
+}  // namespace kplab

@@ -1,0 +1,42 @@
+// The phased trainer: runs an experiment's phases in order, each training
+// only its parameter groups (the rest frozen), with the phase's losses,
+// optimizer and schedule; validates every epoch; keeps metrics.csv,
+// checkpoints/last.pt and checkpoints/best.pt (by validation PCK) in the run
+// dir; resumes exactly (same phase, epoch and batch; same weights as an
+// uninterrupted run on CPU).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+
+#include "model/pose_model.h"
+#include "train/experiment.h"
+
+namespace kplab {
+
+struct TrainOptions {
+  std::string run_dir;            // created if missing
+  std::string device = "cpu";     // cpu | cuda | cuda:N
+  bool resume = false;            // continue from run_dir/checkpoints/last.pt
+  bool progress = true;           // progress bar on a terminal
+  int64_t stop_after_steps = -1;  // stop (as on Ctrl-C) after this many steps of this invocation; -1: never
+};
+
+struct TrainResult {
+  bool interrupted = false;       // stopped early; last.pt holds the state
+  int64_t steps = 0;              // optimizer steps taken by this invocation
+  double best_metric = -1;        // best validation PCK (the eval alpha closest to 0.2)
+  std::map<std::string, double> last_validation;  // "pck@0.2" -> value, of the last epoch
+  double seconds = 0;
+  double images_per_s = 0;        // training throughput of this invocation (loader + augmentation + step)
+};
+
+// `registry` builds the experiment's model (models/ fills it: model_registry()).
+TrainResult train(const Experiment& experiment, const TrainOptions& options, const ModelRegistry& registry);
+
+// Asks a running train() to stop after its current step and save last.pt
+// (the SIGINT handler of `kplab train` calls it).
+void request_training_stop();
+
+}  // namespace kplab

@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "eval/pck.h"
+
+namespace kplab {
+namespace {
+
+// Three joints; reference = joints 0 and 1, 10 px apart in every sample.
+torch::Tensor truth3(int64_t n) {
+  torch::Tensor t = torch::zeros({n, 3, 2});
+  for (int64_t i = 0; i < n; ++i) {
+    t[i][1][0] = 10.0f;  // joint 1 at (10, 0)
+    t[i][2][1] = 5.0f;   // joint 2 at (0, 5)
+  }
+  return t;
+}
+
+TEST(Pck, PerfectPredictionIsOne) {
+  torch::Tensor t = truth3(4);
+  PckResult r = pck(t, t, torch::ones({4, 3}), {0, 1}, 0.2);
+  EXPECT_DOUBLE_EQ(r.mean, 1.0);
+  EXPECT_EQ(r.joints_counted, 12);
+  EXPECT_EQ(r.samples_excluded, 0);
+  for (double v : r.per_joint) EXPECT_DOUBLE_EQ(v, 1.0);
+}
+
+TEST(Pck, AllMaskedCountsNothing) {
+  torch::Tensor t = truth3(2);
+  PckResult r = pck(t + 100, t, torch::zeros({2, 3}), {0, 1}, 0.2);
+  EXPECT_EQ(r.joints_counted, 0);
+  EXPECT_DOUBLE_EQ(r.mean, 0.0);
+  EXPECT_EQ(r.samples_excluded, 2);  // the reference joints are masked too
+  EXPECT_DOUBLE_EQ(r.per_joint[2], -1.0);
+}
+
+TEST(Pck, ZeroReferenceLengthExcludesTheSample) {
+  torch::Tensor t = truth3(2);
+  t[1][1][0] = 0.0f;  // sample 1: reference joints coincide
+  torch::Tensor p = t.clone();
+  p[1] += 50;  // would be wrong, but the sample is excluded
+  PckResult r = pck(p, t, torch::ones({2, 3}), {0, 1}, 0.2);
+  EXPECT_EQ(r.samples_excluded, 1);
+  EXPECT_EQ(r.joints_counted, 3);
+  EXPECT_DOUBLE_EQ(r.mean, 1.0);
+}
+
+TEST(Pck, AJointExactlyOnTheThresholdCounts) {
+  torch::Tensor t = truth3(1);
+  torch::Tensor p = t.clone();
+  p[0][2][0] = 2.0f;  // 2 px off, threshold 0.2 x 10 = 2: correct
+  p[0][0][1] = 2.5f;  // 2.5 px off: wrong
+  PckResult r = pck(p, t, torch::ones({1, 3}), {0, 1}, 0.2);
+  EXPECT_DOUBLE_EQ(r.per_joint[2], 1.0);
+  EXPECT_DOUBLE_EQ(r.per_joint[0], 0.0);
+  EXPECT_NEAR(r.mean, 2.0 / 3.0, 1e-12);
+}
+
+TEST(Pck, HandComputedThreePeopleWithMaskedJoints) {
+  // Person 0: reference 10 px; errors 0, 1, 3 -> at alpha 0.2 (2 px): 2 of 3.
+  // Person 1: reference 20 px (joint 1 at (20, 0)); joint 2 masked; errors 3, 5 -> 4 px: 1 of 2.
+  // Person 2: reference joint 1 masked -> excluded.
+  torch::Tensor t = truth3(3);
+  t[1][1][0] = 20.0f;
+  torch::Tensor p = t.clone();
+  p[0][1][0] += 1.0f;
+  p[0][2][1] += 3.0f;
+  p[1][0][0] += 3.0f;
+  p[1][1][1] += 5.0f;
+  torch::Tensor vis = torch::ones({3, 3});
+  vis[1][2] = 0;
+  vis[2][1] = 0;
+  PckResult r = pck(p, t, vis, {0, 1}, 0.2);
+  EXPECT_EQ(r.samples_used, 2);
+  EXPECT_EQ(r.samples_excluded, 1);
+  EXPECT_EQ(r.joints_counted, 5);
+  EXPECT_NEAR(r.mean, 3.0 / 5.0, 1e-12);
+  EXPECT_NEAR(r.per_joint[0], 1.0, 1e-12);  // 0 px and 3 <= 4 px
+  EXPECT_NEAR(r.per_joint[1], 0.5, 1e-12);  // 1 <= 2 px; 5 > 4 px
+  EXPECT_NEAR(r.per_joint[2], 0.0, 1e-12);  // 3 > 2 px
+}
+
+}  // namespace
+}  // namespace kplab

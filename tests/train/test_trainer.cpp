@@ -1,0 +1,196 @@
+// The phased trainer: frozen parameters stay bit-identical, training is
+// reproducible on CPU, an interrupted run resumes to the same weights as an
+// uninterrupted one, and a resume with another architecture is refused.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "data/prepare.h"
+#include "models/registry.h"
+#include "support/temp_dir.h"
+#include "train/checkpoint.h"
+#include "train/experiment.h"
+#include "train/freeze.h"
+#include "train/trainer.h"
+
+namespace kplab {
+namespace {
+
+using test::TempDir;
+
+// A 24-image synthetic cache at 64 px and a two-phase experiment on it.
+struct TinyRun {
+  TempDir dir;
+  std::string cache, experiment;
+
+  explicit TinyRun(const std::string& extra_phase_keys = "") {
+    PrepareOptions o;
+    o.format = "synthetic";
+    o.synthetic_count = 24;
+    o.size = 64;
+    o.schema_path = std::string(KPLAB_SOURCE_DIR) + "/datasets/lsp.yaml";
+    o.out = cache = dir.file("tiny.h5");
+    o.progress = false;
+    prepare(o);
+    experiment = dir.file("tiny.yaml");
+    std::ofstream(experiment) << "seed: 3\n"
+                                 "model: {name: blazepose_lite, options: {input_size: 64}}\n"
+                                 "data: {cache: " << cache << ", schema: " << o.schema_path << ", workers: 2}\n"
+                                 "phases:\n"
+                                 "  - {name: heatmap, epochs: 2, trainable: [backbone, heatmap], batch_size: 4,\n"
+                                 "     loss: {heatmap: 1, coords: 0, visibility: 0},\n"
+                                 "     optimizer: {type: adam, lr: 0.001}" << extra_phase_keys << "}\n"
+                                 "  - {name: regression, epochs: 2, trainable: [regression], batch_size: 4,\n"
+                                 "     loss: {heatmap: 0, coords: 1, visibility: 1},\n"
+                                 "     optimizer: {type: adamw, lr: 0.001, weight_decay: 0.01},\n"
+                                 "     schedule: {type: cosine, warmup_steps: 2}}\n"
+                                 "eval: {alphas: [0.2, 0.5]}\n";
+  }
+
+  TrainResult run(const std::string& out, bool resume = false, int64_t stop_after = -1,
+                  const std::vector<std::string>& sets = {}) const {
+    TrainOptions t;
+    t.run_dir = dir.file(out);
+    t.resume = resume;
+    t.progress = false;
+    t.stop_after_steps = stop_after;
+    return train(load_experiment(experiment, sets), t, model_registry());
+  }
+
+  // The weights saved in a run's last.pt, by parameter name.
+  std::map<std::string, torch::Tensor> weights(const std::string& out) const {
+    PoseModel m = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+    YAML::Emitter e;
+    e << m->describe();
+    load_checkpoint(dir.file(out) + "/checkpoints/last.pt", m.get(), e.c_str(), nullptr);
+    std::map<std::string, torch::Tensor> w;
+    for (const auto& p : m->named_parameters()) w[p.key()] = p.value().detach().clone();
+    return w;
+  }
+};
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// metrics.csv without the two timing columns (images/s, seconds).
+std::vector<std::string> metrics_without_timing(const std::string& path) {
+  std::vector<std::string> rows;
+  std::istringstream in(read(path));
+  for (std::string line; std::getline(in, line);) {
+    for (int i = 0; i < 2; ++i) line = line.substr(0, line.rfind(','));
+    rows.push_back(line);
+  }
+  return rows;
+}
+
+TEST(FreezePatterns, PrefixGlobAndExactMatches) {
+  EXPECT_TRUE(matches_pattern("backbone.conv1.weight", "backbone"));
+  EXPECT_TRUE(matches_pattern("backbone.conv1.weight", "backbone.conv1"));
+  EXPECT_FALSE(matches_pattern("backbone2.conv1.weight", "backbone"));
+  EXPECT_TRUE(matches_pattern("regression.tail.0.down.dw.weight", "regression.tail.*"));
+  EXPECT_FALSE(matches_pattern("regression.blocks.0.down.dw.weight", "regression.tail.*"));
+  EXPECT_TRUE(matches_pattern("heatmap.out.bias", "heatmap.out.bias"));
+}
+
+TEST(FreezePatterns, APatternMatchingNothingFailsNamingItAndTheGroups) {
+  PoseModel m = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+  try {
+    set_trainable(*m, {"backbone", "regresion"}, "exp.yaml: phases[1].trainable");
+    FAIL();
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("'regresion'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("backbone, heatmap, regression"), std::string::npos) << msg;
+  }
+}
+
+TEST(Trainer, EachPhaseChangesOnlyItsGroupsAndFrozenOnesStayBitIdentical) {
+  TinyRun tiny;
+  PoseModel init = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+  tiny.run("phase1", false, 10);  // all of phase 1: 2 epochs x 5 steps (20 train people / 4)
+  // Seeded initialisation: rebuild the run's starting point to compare against.
+  torch::manual_seed(3);
+  init = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+  auto start = init->named_parameters();
+  auto after1 = tiny.weights("phase1");
+  int64_t changed_trainable = 0;
+  for (const auto& p : start) {
+    bool same = torch::equal(p.value(), after1.at(p.key()));
+    if (p.key().rfind("regression.", 0) == 0) EXPECT_TRUE(same) << p.key() << " changed while frozen";
+    else changed_trainable += !same;
+  }
+  EXPECT_GT(changed_trainable, 0);
+
+  tiny.run("phase1", true);  // the regression phase
+  auto after2 = tiny.weights("phase1");
+  int64_t changed_regression = 0;
+  for (const auto& kv : after1) {
+    bool same = torch::equal(kv.second, after2.at(kv.first));
+    if (kv.first.rfind("regression.", 0) == 0) changed_regression += !same;
+    else EXPECT_TRUE(same) << kv.first << " changed while frozen";
+  }
+  EXPECT_GT(changed_regression, 0);
+}
+
+TEST(Trainer, TwoRunsGiveTheSameLossesAndWeights) {
+  TinyRun tiny;
+  tiny.run("a");
+  tiny.run("b");
+  EXPECT_EQ(metrics_without_timing(tiny.dir.file("a/metrics.csv")), metrics_without_timing(tiny.dir.file("b/metrics.csv")));
+  auto wa = tiny.weights("a"), wb = tiny.weights("b");
+  for (const auto& kv : wa) EXPECT_TRUE(torch::equal(kv.second, wb.at(kv.first))) << kv.first;
+}
+
+TEST(Trainer, AnInterruptedRunResumesToTheSameWeightsAsAnUninterruptedOne) {
+  TinyRun tiny;
+  tiny.run("whole");
+  // Stop mid-epoch in phase 1 (step 7 = epoch 2, batch 2), then in phase 2 (epoch 1, batch 3).
+  TrainResult first = tiny.run("parts", false, 7);
+  EXPECT_TRUE(first.interrupted);
+  TrainResult second = tiny.run("parts", true, 6);
+  EXPECT_TRUE(second.interrupted);
+  TrainResult third = tiny.run("parts", true);
+  EXPECT_FALSE(third.interrupted);
+  EXPECT_EQ(first.steps + second.steps + third.steps, 20);
+  auto whole = tiny.weights("whole"), parts = tiny.weights("parts");
+  for (const auto& kv : whole) EXPECT_TRUE(torch::equal(kv.second, parts.at(kv.first))) << kv.first;
+  EXPECT_EQ(metrics_without_timing(tiny.dir.file("whole/metrics.csv")),
+            metrics_without_timing(tiny.dir.file("parts/metrics.csv")));
+  EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("parts/checkpoints/best.pt")));
+  EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("parts/config.yaml")));
+}
+
+TEST(Trainer, ResumingWithAnotherArchitectureIsRefused) {
+  TinyRun tiny;
+  tiny.run("run", false, 3);
+  try {
+    tiny.run("run", true, -1, {"model.options.head=16"});
+    FAIL() << "expected kplab::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("another architecture"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trainer, AnExistingRunIsNotOverwrittenWithoutResume) {
+  TinyRun tiny;
+  tiny.run("run", false, 2);
+  EXPECT_THROW(tiny.run("run"), Error);
+}
+
+TEST(Trainer, CacheAndModelMustAgree) {
+  TinyRun tiny;
+  try {
+    tiny.run("run", false, -1, {"model.options.input_size=128"});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--size 128"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace kplab
