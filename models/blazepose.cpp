@@ -115,6 +115,11 @@ HeatmapHeadImpl::HeatmapHeadImpl(const BlazePoseOptions& o) : full_resolution(o.
   // (on the K logits themselves it would only rescale them).
   if (o.attention() == "cbam") cbam11 = register_module("cbam11", CBAM(h));
   out = register_module("out", torch::nn::Conv2d(torch::nn::Conv2dOptions(h, o.num_keypoints(), 3).padding(1)));
+  // Start the heatmap logits at a 1% prior (sigmoid(-4.6)): a joint covers a
+  // few cells of thousands, and from 0.5 the first steps only learn that
+  // background prior (the focal-loss initialisation of Lin et al., 2017).
+  torch::NoGradGuard no_grad;
+  out->bias.fill_(-4.6);
 }
 
 std::vector<torch::Tensor> HeatmapHeadImpl::forward(const std::vector<torch::Tensor>& y) {

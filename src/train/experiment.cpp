@@ -524,6 +524,7 @@ YAML::Node document_from_fields(const Experiment& e) {
   doc["model"]["name"] = e.model;
   doc["model"]["options"] = e.model_options && e.model_options.IsMap() ? YAML::Clone(e.model_options)
                                                                        : YAML::Node(YAML::NodeType::Map);
+  if (doc["model"]["options"].size() == 0) doc["model"]["options"].SetStyle(YAML::EmitterStyle::Flow);
   YAML::Node data = doc["data"];
   data["cache"] = e.data.cache;
   data["schema"] = e.data.schema;
