@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "data/prepare.h"
@@ -190,6 +191,25 @@ TEST(Trainer, CacheAndModelMustAgree) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--size 128"), std::string::npos) << e.what();
   }
+}
+
+TEST(TrainCli, TrainsWritesItsSummaryAndTheRunExports) {
+  TinyRun tiny;
+  const std::string run = tiny.dir.file("cli"), json = tiny.dir.file("train.json");
+  std::string cmd = std::string(KPLAB_BINARY) + " train " + tiny.experiment + " --out " + run +
+                    " --set phases.0.epochs=1 --set phases.1.epochs=1 --json " + json + " > " +
+                    tiny.dir.file("log.txt") + " 2>&1";
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(tiny.dir.file("log.txt"));
+  nlohmann::json j = nlohmann::json::parse(read(json));
+  EXPECT_EQ(j["steps"].get<int>(), 10);
+  EXPECT_GT(j["images_per_s"].get<double>(), 0.0);
+  EXPECT_TRUE(j["last_validation"].contains("pck@0.2"));
+  EXPECT_NE(read(run + "/config.yaml").find("blazepose_lite"), std::string::npos);
+  // The run's best checkpoint exports with parity (the architecture comes from the checkpoint).
+  cmd = std::string(KPLAB_BINARY) + " export " + run + " --onnx " + tiny.dir.file("run.onnx") + " > " +
+        tiny.dir.file("export.txt") + " 2>&1";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(tiny.dir.file("export.txt"));
+  EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("run.onnx")));
 }
 
 }  // namespace

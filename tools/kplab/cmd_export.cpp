@@ -2,12 +2,14 @@
 // parity-proven ONNX file (src/export/export_model.h).
 #include <cstdio>
 #include <cxxopts.hpp>
+#include <filesystem>
 #include <fstream>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "export/export_model.h"
 #include "models/registry.h"
+#include "train/checkpoint.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -19,7 +21,7 @@ int export_model(int argc, char** argv) {
                         "passes the ONNX checker and strict shape inference, the TFLite lint, and OpenCV DNN parity\n"
                         "with LibTorch before it is renamed into place.\n");
   opts.add_options()
-      ("run", "training run folder (its checkpoint)", cxxopts::value<std::string>()->default_value(""))
+      ("run", "training run folder: exports checkpoints/best.pt (else last.pt)", cxxopts::value<std::string>()->default_value(""))
       ("model", "registry name of an untrained model (blazepose, blazepose_lite, ...)", cxxopts::value<std::string>()->default_value(""))
       ("set", "model option override key=value (repeatable), e.g. --set input_size=128", cxxopts::value<std::vector<std::string>>())
       ("seed", "initialisation seed for --model", cxxopts::value<uint64_t>()->default_value("0"))
@@ -32,15 +34,12 @@ int export_model(int argc, char** argv) {
   opts.positional_help("[RUN]");
   auto r = opts.parse(argc, argv);
   if (r.count("help")) {
-    std::printf("%s\nexample:\n  kplab export --model blazepose --onnx blazepose.onnx --with-heatmap\n", opts.help().c_str());
+    std::printf("%s\nexamples:\n  kplab export runs/quick_synthetic --onnx quick.onnx\n  kplab export --model blazepose --onnx blazepose.onnx --with-heatmap\n", opts.help().c_str());
     return 0;
   }
   if (!r.count("onnx")) throw Error(str("missing --onnx (see ", argv[0], " --help)"));
   const std::string run = r["run"].as<std::string>(), name = r["model"].as<std::string>();
-  if (!run.empty())
-    throw Error(str(run, ": exporting a training run needs its checkpoint, which arrives with `kplab train` "
-                         "(not built yet); use --model NAME for an untrained model"));
-  if (name.empty()) throw Error(str("missing --model NAME or RUN (see ", argv[0], " --help)"));
+  if (run.empty() == name.empty()) throw Error(str("expected RUN or --model NAME, not both or neither (see ", argv[0], " --help)"));
 
   YAML::Node overrides;
   if (r.count("set"))
@@ -49,19 +48,36 @@ int export_model(int argc, char** argv) {
       if (eq == std::string::npos) throw input_error("--set", kv, "key=value", "'" + kv + "'");
       overrides[kv.substr(0, eq)] = YAML::Load(kv.substr(eq + 1));
     }
-  torch::manual_seed(r["seed"].as<uint64_t>());
-  PoseModel model = create_model(name, overrides);
-
   onnx_export::ExportOptions eo;
   eo.with_heatmap = r["with-heatmap"].as<bool>();
   eo.overwrite = r["force"].as<bool>();
-  eo.metadata["kplab.source"] = "untrained --model " + name + " (seed " + std::to_string(r["seed"].as<uint64_t>()) + ")";
+  PoseModel model;
+  std::string label = name;
+  if (!run.empty()) {
+    // The run's best checkpoint (by validation PCK), else its last one; the
+    // architecture comes from the checkpoint itself.
+    std::string ckpt = run + "/checkpoints/best.pt";
+    if (!std::filesystem::exists(ckpt)) ckpt = run + "/checkpoints/last.pt";
+    Checkpoint meta = load_checkpoint(ckpt, nullptr, "", nullptr);
+    YAML::Node described = YAML::Load(meta.model);
+    label = described["name"].as<std::string>();
+    model = create_model(label, described["options"]);
+    YAML::Emitter rebuilt;
+    rebuilt << model->describe();
+    load_checkpoint(ckpt, model.get(), rebuilt.c_str(), nullptr);
+    eo.metadata["kplab.source"] = ckpt;
+    eo.metadata["kplab.experiment"] = meta.config;
+  } else {
+    torch::manual_seed(r["seed"].as<uint64_t>());
+    model = create_model(name, overrides);
+    eo.metadata["kplab.source"] = "untrained --model " + name + " (seed " + std::to_string(r["seed"].as<uint64_t>()) + ")";
+  }
   const std::string json_path = r["json"].as<std::string>();
   std::unique_ptr<AtomicFile> json_out;
   if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
 
   onnx_export::ExportReport rep = onnx_export::export_onnx(*model, r["onnx"].as<std::string>(), eo);
-  std::printf("wrote %s (%s, input %dx%d, K %d)\n", rep.path.c_str(), name.c_str(), model->input_size(),
+  std::printf("wrote %s (%s, input %dx%d, K %d)\n", rep.path.c_str(), label.c_str(), model->input_size(),
               model->input_size(), model->num_keypoints());
   std::printf("  parameters   %lld\n  MACs         %.3f G\n  nodes        %lld\n", static_cast<long long>(rep.parameters),
               rep.macs / 1e9, static_cast<long long>(rep.nodes));

@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "models/registry.h"
 #include "train/experiment.h"
@@ -29,6 +32,7 @@ int train(int argc, char** argv) {
       ("resume", "continue from OUT/checkpoints/last.pt", cxxopts::value<bool>()->default_value("false"))
       ("set", "override a config key, e.g. --set phases.0.epochs=3 (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("threads", "CPU threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))
+      ("json", "write a summary (throughput, best and last validation PCK) as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"experiment"});
   opts.positional_help("EXPERIMENT.yaml");
@@ -49,8 +53,20 @@ int train(int argc, char** argv) {
   if (o.run_dir.empty()) o.run_dir = "runs/" + std::filesystem::path(path).stem().string();
   o.device = r["device"].as<std::string>();
   o.resume = r["resume"].as<bool>();
+  const std::string json_path = r["json"].as<std::string>();
+  std::unique_ptr<AtomicFile> json_out;
+  if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
   std::signal(SIGINT, on_sigint);
   TrainResult res = train(exp, o, model_registry());
+  if (json_out) {
+    nlohmann::json j = {{"experiment", path},       {"run", o.run_dir},
+                        {"device", o.device},       {"threads", torch::get_num_threads()},
+                        {"interrupted", res.interrupted}, {"steps", res.steps},
+                        {"seconds", res.seconds},   {"images_per_s", res.images_per_s},
+                        {"best_metric", res.best_metric}, {"last_validation", res.last_validation}};
+    std::ofstream(json_out->temp_path()) << j.dump(2) << "\n";
+    json_out->commit();
+  }
   if (res.interrupted) return 130;
   std::printf("trained %s in %.1f s (%lld steps, %.0f images/s); best validation PCK %.1f%%; run folder %s\n",
               path.c_str(), res.seconds, static_cast<long long>(res.steps), res.images_per_s, 100 * res.best_metric,
