@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "data/readers/readers.h"
 #include "support/dataset_fixtures.h"
+#include "support/expect_error.h"
 #include "support/temp_dir.h"
 
 namespace kplab {
@@ -19,22 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::TempDir;
-
-// Runs `fn`, expecting a kplab::Error whose message contains every part.
-void expect_error_contains(const std::function<void()>& fn, std::initializer_list<std::string> parts) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    const std::string msg = e.what();
-    EXPECT_EQ(msg.find('\n'), std::string::npos) << "error should be one line: " << msg;
-    for (const auto& p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
-    return;
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected kplab::Error, got another exception: " << e.what();
-    return;
-  }
-  ADD_FAILURE() << "expected kplab::Error, nothing was thrown";
-}
 
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -127,12 +112,12 @@ TEST(LspReader, CorruptJpegFailsAtLoadNamingThePath) {
   test::write_file(path, "this is not a jpeg at all, just some bytes");
   RawDataset ds = read_lsp(dir.path().string());   // reading does not decode
   ASSERT_EQ(ds.images.size(), 1u);
-  expect_error_contains([&] { ds.images[0].load(); }, {path});
+  test::expect_error_with([&] { ds.images[0].load(); }, {path});
 }
 
 TEST(LspReader, MissingJointsMatFails) {
   TempDir dir;
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "no such file"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "no such file"});
 }
 
 TEST(LspReader, TruncatedOrEmptyMatFileFails) {
@@ -140,31 +125,31 @@ TEST(LspReader, TruncatedOrEmptyMatFileFails) {
   test::write_lsp_mat(dir.file("joints.mat"), "lspet", {test::lsp_person(1), test::lsp_person(1)});
   test::write_lsp_images(dir.file("images"), "lspet", 2);
   fs::resize_file(dir.file("joints.mat"), fs::file_size(dir.file("joints.mat")) - 100);
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "truncated"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "truncated"});
   test::write_file(dir.file("joints.mat"), "");
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "a file of 0 bytes"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "a file of 0 bytes"});
 }
 
 TEST(LspReader, MissingImageFailsNamingFileAndIndex) {
   TempDir dir;
   test::write_lsp_mat(dir.file("joints.mat"), "lspet", {test::lsp_person(1), test::lsp_person(1), test::lsp_person(1)});
   test::write_lsp_images(dir.file("images"), "lspet", 2);
-  expect_error_contains([&] { read_lsp(dir.path().string()); },
+  test::expect_error_with([&] { read_lsp(dir.path().string()); },
                         {"joints.mat", "joints[:, :, 2]", "im00003.jpg", "no such file"});
 }
 
 TEST(LspReader, WrongVariableNameListsTheNamesFound) {
   TempDir dir;
   test::write_lsp_mat(dir.file("joints.mat"), "lspet", {test::lsp_person(1)}, "poses");
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "'joints'", "'poses'"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "'joints'", "'poses'"});
 }
 
 TEST(LspReader, WrongShapeFails) {
   TempDir dir;
   test::write_mat_array(dir.file("joints.mat"), "joints", {14, 2, 5});
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "14x3xN", "3x14xN", "found 14x2x5"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "14x3xN", "3x14xN", "found 14x2x5"});
   test::write_mat_array(dir.file("joints.mat"), "joints", {14, 3, 2, 2});
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "found 14x3x2x2"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "found 14x3x2x2"});
 }
 
 TEST(LspReader, NanCoordinateOfLabeledJointFails) {
@@ -173,7 +158,7 @@ TEST(LspReader, NanCoordinateOfLabeledJointFails) {
   people[1][3][1] = NAN;
   test::write_lsp_mat(dir.file("joints.mat"), "lspet", people);
   test::write_lsp_images(dir.file("images"), "lspet", 2);
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "joints[:, :, 1] joint 3", "NaN"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "joints[:, :, 1] joint 3", "NaN"});
 }
 
 TEST(LspReader, FlagOtherThanZeroOrOneFails) {
@@ -182,7 +167,7 @@ TEST(LspReader, FlagOtherThanZeroOrOneFails) {
   people[0][6][2] = 2;
   test::write_lsp_mat(dir.file("joints.mat"), "lspet", people);
   test::write_lsp_images(dir.file("images"), "lspet", 1);
-  expect_error_contains([&] { read_lsp(dir.path().string()); }, {"joints.mat", "joint 6 flag", "0 or 1", "found 2"});
+  test::expect_error_with([&] { read_lsp(dir.path().string()); }, {"joints.mat", "joint 6 flag", "0 or 1", "found 2"});
 }
 
 // ---------------------------------------------------------------- YOLO-pose
@@ -305,7 +290,7 @@ TEST(YoloReader, WrongColumnCountNamesFileLineAndCounts) {
   test::write_yolo_image(root, "val", "b", {});
   auto good = test::yolo_label_line(test::yolo_person(kYoloK));
   test::write_file(dir.file("labels/train/a.txt"), good + "\n0 0.5 0.5 0.2 0.2 0.1 0.1 2\n");
-  expect_error_contains([&] { read_yolo(root, kYoloK); }, {"labels/train/a.txt:2", "expected 17", "found 8"});
+  test::expect_error_with([&] { read_yolo(root, kYoloK); }, {"labels/train/a.txt:2", "expected 17", "found 8"});
 }
 
 TEST(YoloReader, BadValuesFail) {
@@ -320,22 +305,22 @@ TEST(YoloReader, BadValuesFail) {
     test::write_file(dir.file("labels/train/a.txt"), test::yolo_label_line(p) + "\n");
   };
   write_with([](test::YoloPerson& p) { p.kpts[1][2] = 3; });
-  expect_error_contains([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "keypoint 1 v", "found '3'"});
+  test::expect_error_with([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "keypoint 1 v", "found '3'"});
   write_with([](test::YoloPerson& p) { p.kpts[2][0] = 5.f; });
-  expect_error_contains([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "keypoint 2 x", "found '5'"});
+  test::expect_error_with([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "keypoint 2 x", "found '5'"});
   write_with([](test::YoloPerson& p) { p.cx = NAN; });
-  expect_error_contains([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "cx", "nan"});
+  test::expect_error_with([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "cx", "nan"});
   write_with([](test::YoloPerson& p) { p.cls = 1; });   // names has class 0 only
-  expect_error_contains([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "class id", "found '1'"});
+  test::expect_error_with([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "class id", "found '1'"});
   std::string line = test::yolo_label_line(test::yolo_person(kYoloK));   // "0 0.5 0.5 ..."
   test::write_file(dir.file("labels/train/a.txt"), line.replace(2, 3, "abc") + "\n");
-  expect_error_contains([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "column 2", "expected a number", "found 'abc'"});
+  test::expect_error_with([&] { read_yolo(root, kYoloK); }, {"a.txt:1", "column 2", "expected a number", "found 'abc'"});
 }
 
 TEST(YoloReader, KptShapeMustMatchTheSchema) {
   TempDir dir;
   test::write_file(dir.file("data.yaml"), test::yolo_yaml(kYoloK));
-  expect_error_contains([&] { read_yolo(dir.path().string(), 17); },
+  test::expect_error_with([&] { read_yolo(dir.path().string(), 17); },
                         {"data.yaml", "kpt_shape", "expected [17, 3]", "found [4, 3]"});
 }
 
@@ -344,7 +329,7 @@ TEST(YoloReader, MissingNamesFails) {
   test::write_yolo_image(dir.path().string(), "train", "a", {});
   test::write_yolo_image(dir.path().string(), "val", "a", {});
   test::write_file(dir.file("data.yaml"), "train: images/train\nval: images/val\nkpt_shape: [4, 3]\n");
-  expect_error_contains([&] { read_yolo(dir.path().string(), kYoloK); }, {"data.yaml", "names", "found nothing"});
+  test::expect_error_with([&] { read_yolo(dir.path().string(), kYoloK); }, {"data.yaml", "names", "found nothing"});
 }
 
 TEST(YoloReader, FlipIdxMustBeAPermutationOfK) {
@@ -352,10 +337,10 @@ TEST(YoloReader, FlipIdxMustBeAPermutationOfK) {
   test::write_yolo_image(dir.path().string(), "train", "a", {});
   test::write_yolo_image(dir.path().string(), "val", "a", {});
   test::write_file(dir.file("data.yaml"), test::yolo_yaml(kYoloK, 3, "flip_idx: [1, 0]\n"));
-  expect_error_contains([&] { read_yolo(dir.path().string(), kYoloK); },
+  test::expect_error_with([&] { read_yolo(dir.path().string(), kYoloK); },
                         {"data.yaml", "flip_idx", "4 indices", "a list of 2"});
   test::write_file(dir.file("data.yaml"), test::yolo_yaml(kYoloK, 3, "flip_idx: [1, 0, 1, 3]\n"));
-  expect_error_contains([&] { read_yolo(dir.path().string(), kYoloK); }, {"data.yaml", "flip_idx[2]", "permutation"});
+  test::expect_error_with([&] { read_yolo(dir.path().string(), kYoloK); }, {"data.yaml", "flip_idx[2]", "permutation"});
 }
 
 TEST(YoloReader, ImageListFilesAreRejectedClearly) {
@@ -364,7 +349,7 @@ TEST(YoloReader, ImageListFilesAreRejectedClearly) {
   test::write_file(dir.file("train.txt"), "images/val/a.jpg\n");
   test::write_file(dir.file("data.yaml"),
                    "train: train.txt\nval: images/val\nkpt_shape: [4, 3]\nnames: [person]\n");
-  expect_error_contains([&] { read_yolo(dir.path().string(), kYoloK); }, {"data.yaml", "train", "train.txt"});
+  test::expect_error_with([&] { read_yolo(dir.path().string(), kYoloK); }, {"data.yaml", "train", "train.txt"});
 }
 
 // ---------------------------------------------------------------- COCO
@@ -444,7 +429,7 @@ TEST(CocoReader, FindsImagesUnderImagesDirOrAnExplicitFolder) {
   RawDataset explicit_dir = read_coco(dir.file("ann"), dir.file("elsewhere"));
   EXPECT_EQ(explicit_dir.images[0].source, dir.file("elsewhere/a.jpg"));
   EXPECT_EQ(explicit_dir.images[0].load().cols, 30);
-  expect_error_contains([&] { read_coco(dir.file("ann"), ""); },
+  test::expect_error_with([&] { read_coco(dir.file("ann"), ""); },
                         {"k.json", "images[0].file_name", dir.file("ann/a.jpg"), dir.file("ann/images/a.jpg"),
                          "no such file"});
 }
@@ -455,7 +440,7 @@ TEST(CocoReader, KeypointCountComesFromTheFirstAnnotationWithoutCategories) {
                              /*with_categories=*/false);
   test::write_test_jpeg(dir.file("a.jpg"), 20, 10, 1);
   test::write_json(dir.file("k.json"), doc);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); },
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); },
                         {"k.json", "annotations[1].keypoints", "expected 15 numbers", "found 12"});
   doc["annotations"].erase(1);
   test::write_json(dir.file("k.json"), doc);
@@ -468,17 +453,17 @@ TEST(CocoReader, MissingFieldsFail) {
   auto no_kp = doc;
   no_kp["annotations"][1].erase("keypoints");
   test::write_json(dir.file("k.json"), no_kp);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); },
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); },
                         {"k.json: annotations[1]: expected field 'keypoints', found none"});
   auto no_name = doc;
   no_name["images"][0].erase("file_name");
   test::write_json(dir.file("k.json"), no_name);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); },
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); },
                         {"k.json: images[0]: expected field 'file_name', found none"});
   auto no_images = doc;
   no_images.erase("images");
   test::write_json(dir.file("k.json"), no_images);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); }, {"k.json", "field 'images'"});
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); }, {"k.json", "field 'images'"});
 }
 
 TEST(CocoReader, WrongTypesFailNamingExpectedAndFound) {
@@ -487,40 +472,40 @@ TEST(CocoReader, WrongTypesFailNamingExpectedAndFound) {
   auto bad = doc;
   bad["annotations"][0]["keypoints"] = "1 2 3";
   test::write_json(dir.file("k.json"), bad);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); },
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); },
                         {"k.json", "annotations[0].keypoints", "expected a list", "found a string"});
   bad = doc;
   bad["annotations"][0]["keypoints"][4] = "x";
   test::write_json(dir.file("k.json"), bad);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); },
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); },
                         {"k.json", "annotations[0].keypoints[4]", "expected a number", "found a string 'x'"});
   bad = doc;
   bad["annotations"][0]["keypoints"][5] = 3;
   test::write_json(dir.file("k.json"), bad);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); }, {"k.json", "keypoints[5]", "found 3"});
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); }, {"k.json", "keypoints[5]", "found 3"});
 }
 
 TEST(CocoReader, UnknownImageIdFails) {
   TempDir dir;
   auto doc = coco_fixture(dir, {{7, test::coco_keypoints(kCocoK)}, {99, test::coco_keypoints(kCocoK)}});
   test::write_json(dir.file("k.json"), doc);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); },
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); },
                         {"k.json", "annotations[1].image_id", "found 99"});
 }
 
 TEST(CocoReader, JsonSyntaxErrorNamesTheFile) {
   TempDir dir;
   test::write_file(dir.file("k.json"), "{\"images\": [ {\"id\": 1,, } ]}");
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); }, {"k.json", "syntax error", "line 1"});
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); }, {"k.json", "syntax error", "line 1"});
 }
 
 TEST(CocoReader, FolderMustHoldExactlyOneJson) {
   TempDir dir;
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); }, {dir.path().string(), "one .json", "found none"});
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); }, {dir.path().string(), "one .json", "found none"});
   auto doc = coco_fixture(dir, {{7, test::coco_keypoints(kCocoK)}});
   test::write_json(dir.file("a.json"), doc);
   test::write_json(dir.file("b.json"), doc);
-  expect_error_contains([&] { read_coco(dir.path().string(), ""); }, {"one .json", "a.json", "b.json"});
+  test::expect_error_with([&] { read_coco(dir.path().string(), ""); }, {"one .json", "a.json", "b.json"});
   EXPECT_EQ(read_coco(dir.file("b.json"), "").images.size(), 1u);   // naming the file picks it
 }
 
@@ -530,7 +515,7 @@ TEST(CocoReader, CorruptImageFailsAtLoadNamingThePath) {
   test::write_json(dir.file("k.json"), test::coco_json({{1, "a.jpg"}}, {{1, test::coco_keypoints(kCocoK)}}, kCocoK));
   RawDataset ds = read_coco(dir.path().string(), "");
   ASSERT_EQ(ds.images.size(), 1u);
-  expect_error_contains([&] { ds.images[0].load(); }, {dir.file("a.jpg")});
+  test::expect_error_with([&] { ds.images[0].load(); }, {dir.file("a.jpg")});
 }
 
 }  // namespace
