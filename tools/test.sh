@@ -8,4 +8,7 @@ tools/setup.sh
 tools/ort/install.sh
 tools/build.sh
 cd "${KPLAB_BUILD_DIR:-build}"
-ctest --output-on-failure -j "$(nproc)" --timeout 600
+# One thread per test process and one process per core: ctest -j with every
+# process spinning a thread per core oversubscribed the machine 2x and made
+# the training tests 5-10x slower.
+OMP_NUM_THREADS=1 ctest --output-on-failure -j "$(nproc)" --timeout 600

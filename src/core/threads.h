@@ -7,9 +7,9 @@
 
 namespace kplab {
 
-// Number of hardware threads (at least 1). LibTorch starts with one thread
-// here, which makes a forward pass ~4x slower on 2 cores: callers set
-// torch::set_num_threads(default_threads()) at start.
+// Number of hardware threads (at least 1), or OMP_NUM_THREADS when set.
+// LibTorch starts with one thread here, which makes a forward pass ~4x
+// slower on 2 cores: callers set torch::set_num_threads(default_threads()).
 int default_threads();
 
 // Calls fn(i) for i in [0, n) on `threads` threads, each taking the next index

@@ -117,11 +117,12 @@ PrepareSummary prepare(const PrepareOptions& o) {
   summary.schema = target.name;
   summary.stats = data.stats;
 
-  if (data.num_joints != (from ? from->num_joints() : target.num_joints())) {
-    const Schema& expect = from ? *from : target;
+  const Schema& source = from ? *from : target;
+  if (data.num_joints != source.num_joints()) {
+    std::string hint = from ? "" : "; pass --from-schema with the dataset's own schema and a mapping to " + target.name;
     throw input_error(o.root, "keypoints per person",
-                      str(expect.num_joints(), " (schema ", expect.name, ", ", expect.path, ")"),
-                      str(data.num_joints, from ? "" : "; pass --from-schema with the dataset's own schema and a mapping to " + target.name)) ;
+                      str(source.num_joints(), " (schema ", source.name, ", ", source.path, ")"),
+                      str(data.num_joints, hint));
   }
   if (from) {
     auto mapping = schema_mapping(*from, target);
