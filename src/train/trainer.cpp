@@ -271,7 +271,9 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         double parts[5] = {value(l.total), value(l.heatmap), value(l.coords), value(l.visibility), value(l.mirrored)};
         for (int i = 0; i < 5; ++i) sums[i] += parts[i];
         char extra[64];
-        std::snprintf(extra, sizeof extra, "loss %.4f", sums[0] / batches);
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - te).count();
+        std::snprintf(extra, sizeof extra, "loss %.4f %.0f img/s", sums[0] / batches,
+                      elapsed > 0 ? epoch_images / elapsed : 0.0);
         bar.step(1, extra);
         if (g_stop || (options.stop_after_steps >= 0 && result.steps >= options.stop_after_steps)) {
           state.epoch = e;
