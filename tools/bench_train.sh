@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CPU training throughput (images/s, batch 16, loader + augmentation + step
-# included) for blazepose at 256x256 and blazepose_lite at 128x128, one epoch
+# included, and the epoch's validation pass) for blazepose at 256x256 and
+# blazepose_lite at 128x128, one epoch
 # on a synthetic cache of 480 people. One JSON per model (kplab train --json).
 #   tools/bench_train.sh [OUT_DIR]
 set -euo pipefail
