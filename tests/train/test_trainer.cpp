@@ -210,6 +210,17 @@ TEST(TrainCli, TrainsWritesItsSummaryAndTheRunExports) {
         tiny.dir.file("export.txt") + " 2>&1";
   EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(tiny.dir.file("export.txt"));
   EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("run.onnx")));
+  // And evaluates: the JSON carries the documented keys.
+  cmd = std::string(KPLAB_BINARY) + " eval " + run + " --split val --json " + tiny.dir.file("eval.json") + " > " +
+        tiny.dir.file("eval.txt") + " 2>&1";
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(tiny.dir.file("eval.txt"));
+  nlohmann::json ev = nlohmann::json::parse(read(tiny.dir.file("eval.json")));
+  for (const char* key : {"pck@0.2", "pckh@0.5", "auc", "per_joint", "mean_px", "n_samples", "n_joints", "decoder",
+                          "split", "checkpoint"})
+    EXPECT_TRUE(ev.contains(key)) << key;
+  EXPECT_EQ(ev["split"], "val");
+  // best.pt was chosen by validation PCK@0.2 (regression decoder): eval recomputes that number.
+  EXPECT_NEAR(ev["pck@0.2"].get<double>(), j["best_metric"].get<double>(), 1e-9);
 }
 
 }  // namespace

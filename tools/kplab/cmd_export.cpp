@@ -2,14 +2,13 @@
 // parity-proven ONNX file (src/export/export_model.h).
 #include <cstdio>
 #include <cxxopts.hpp>
-#include <filesystem>
 #include <fstream>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "export/export_model.h"
 #include "models/registry.h"
-#include "train/checkpoint.h"
+#include "run_model.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -54,19 +53,11 @@ int export_model(int argc, char** argv) {
   PoseModel model;
   std::string label = name;
   if (!run.empty()) {
-    // The run's best checkpoint (by validation PCK), else its last one; the
-    // architecture comes from the checkpoint itself.
-    std::string ckpt = run + "/checkpoints/best.pt";
-    if (!std::filesystem::exists(ckpt)) ckpt = run + "/checkpoints/last.pt";
-    Checkpoint meta = load_checkpoint(ckpt, nullptr, "", nullptr);
-    YAML::Node described = YAML::Load(meta.model);
-    label = described["name"].as<std::string>();
-    model = create_model(label, described["options"]);
-    YAML::Emitter rebuilt;
-    rebuilt << model->describe();
-    load_checkpoint(ckpt, model.get(), rebuilt.c_str(), nullptr);
-    eo.metadata["kplab.source"] = ckpt;
-    eo.metadata["kplab.experiment"] = meta.config;
+    RunModel rm = load_run_model(run);
+    model = rm.model;
+    label = rm.model->describe()["name"].as<std::string>();
+    eo.metadata["kplab.source"] = rm.checkpoint;
+    eo.metadata["kplab.experiment"] = rm.meta.config;
   } else {
     torch::manual_seed(r["seed"].as<uint64_t>());
     model = create_model(name, overrides);

@@ -26,7 +26,7 @@ const std::vector<Verb>& verbs() {
   static const std::vector<Verb> table = {
       {"prepare", "read a raw dataset, validate it, crop each person, write the HDF5 cache", kplab::cli::prepare, ""},
       {"train", "run an experiment's training phases", kplab::cli::train, ""},
-      {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", nullptr, "evaluation"},
+      {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", kplab::cli::eval, ""},
       {"bench", "latency (median, p90), params, MACs", nullptr, "evaluation and benchmarks"},
       {"ablate", "train and evaluate several variants under one budget", nullptr, "the ablation runner"},
       {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model, ""},

@@ -8,5 +8,6 @@ int prepare(int argc, char** argv);
 int lint_onnx(int argc, char** argv);
 int export_model(int argc, char** argv);
 int train(int argc, char** argv);
+int eval(int argc, char** argv);
 
 }  // namespace kplab::cli

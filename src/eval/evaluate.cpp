@@ -1,0 +1,82 @@
+#include "eval/evaluate.h"
+
+#include <memory>
+
+#include "core/error.h"
+#include "data/augment.h"
+#include "data/heatmap_codec.h"
+#include "data/loader.h"
+#include "eval/metrics.h"
+#include "eval/pck.h"
+
+namespace kplab {
+
+namespace {
+
+nlohmann::json metrics_for(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& vis,
+                           const torch::Tensor& crop, const Schema& schema) {
+  PckResult p = pck(pred, truth, vis, schema.pck_torso, 0.2);
+  nlohmann::json j;
+  j["pck@0.2"] = p.mean;
+  j["pckh@0.5"] = nullptr;
+  if (schema.pck_head[0] >= 0) j["pckh@0.5"] = pck(pred, truth, vis, schema.pck_head, 0.5).mean;
+  j["auc"] = pck_auc(pred, truth, vis, schema.pck_torso, 0.5, 50);
+  nlohmann::json per_joint;
+  for (size_t k = 0; k < schema.joints.size(); ++k)
+    per_joint[schema.joints[k]] = p.per_joint[k] < 0 ? nlohmann::json(nullptr) : nlohmann::json(p.per_joint[k]);
+  j["per_joint"] = per_joint;
+  PixelError e = pixel_error(crop_to_original(pred, crop), crop_to_original(truth, crop), vis);
+  j["mean_px"] = e.mean;
+  j["median_px"] = e.median;
+  j["n_joints"] = p.joints_counted;
+  j["samples_excluded"] = p.samples_excluded;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& o) {
+  KP_CHECK(o.decoder == "regression" || o.decoder == "heatmap", "--decoder: expected regression or heatmap, found '",
+           o.decoder, "'");
+  KP_CHECK(schema.pck_torso[0] >= 0, schema.path, ": pck.torso: expected two joints, found none");
+  KP_CHECK(cache.joint_names == schema.joints && cache.num_joints == model.num_keypoints(),
+           "evaluate: expected the cache, schema and model to share the joints, found cache schema ", cache.schema,
+           " with ", cache.num_joints, " joints, schema ", schema.name, ", model K = ", model.num_keypoints());
+  KP_CHECK(cache.image_size == model.input_size(), "evaluate: cache crops are ", cache.image_size,
+           " px but the model's input is ", model.input_size(), " px");
+  const torch::Device device(o.device);
+  auto shared = std::shared_ptr<const CacheData>(&cache, [](const CacheData*) {});  // borrowed
+  LoaderOptions lo;
+  lo.batch_size = o.batch_size;
+  lo.splits = o.splits;
+  lo.shuffle = false;
+  lo.drop_last = false;
+  Loader loader(shared, lo);
+  KP_CHECK(loader.num_samples() > 0, "evaluate: the cache has no people in the requested split");
+  HeatmapCodec codec{model.input_size(), model.heatmap_size(), 2.0f};
+
+  torch::NoGradGuard no_grad;
+  model.eval();
+  std::vector<torch::Tensor> reg, hm, truth, vis, crops;
+  loader.start_epoch(0);
+  while (auto b = loader.next()) {
+    AugmentedBatch in = to_model_input(b->to(device));
+    PoseOutput out = model.forward(in.images);
+    reg.push_back(out.coords.cpu());
+    hm.push_back(codec.decode(torch::sigmoid(out.heatmaps)).first.cpu());
+    truth.push_back(b->keypoints);
+    vis.push_back(b->visible);
+    torch::Tensor c = torch::from_blob(const_cast<float*>(cache.crop.data()), {cache.size(), 6}, torch::kFloat32);
+    crops.push_back(c.index_select(0, b->index));
+  }
+  torch::Tensor t = torch::cat(truth), v = torch::cat(vis), c = torch::cat(crops);
+  nlohmann::json by = {{"regression", metrics_for(torch::cat(reg), t, v, c, schema)},
+                       {"heatmap", metrics_for(torch::cat(hm), t, v, c, schema)}};
+  nlohmann::json j = by[o.decoder];
+  j["decoder"] = o.decoder;
+  j["n_samples"] = loader.num_samples();
+  j["by_decoder"] = by;
+  return j;
+}
+
+}  // namespace kplab

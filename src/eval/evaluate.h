@@ -1,0 +1,31 @@
+// Evaluation of a model on a cache split: PCK@alpha (torso, LSP protocol),
+// PCKh@alpha (head), per joint, AUC of PCK over alpha in [0, 0.5], and pixel
+// error in original-image pixels (through each crop's stored transform),
+// for both decoders (regression coordinates; heatmap argmax with sub-pixel
+// refinement). Only labeled joints count.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "data/cache.h"
+#include "data/schema.h"
+#include "model/pose_model.h"
+
+namespace kplab {
+
+struct EvalOptions {
+  std::vector<int> splits = {2};        // cache splits to evaluate (default: test)
+  std::string decoder = "regression";   // the decoder reported at the top level
+  std::string device = "cpu";
+  int batch_size = 32;
+};
+
+// Keys: pck@0.2, pckh@0.5 (null without pck.head), auc, per_joint (name ->
+// PCK@0.2), mean_px, median_px, n_samples, n_joints, samples_excluded,
+// decoder, and by_decoder (the same for both decoders).
+nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& options);
+
+}  // namespace kplab

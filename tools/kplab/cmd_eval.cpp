@@ -1,0 +1,84 @@
+// kplab eval: accuracy of a training run's best checkpoint on a cache split
+// (src/eval/evaluate.h).
+#include <cstdio>
+#include <cxxopts.hpp>
+#include <fstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "data/split.h"
+#include "eval/evaluate.h"
+#include "run_model.h"
+#include "train/experiment.h"
+#include "verbs.h"
+
+namespace kplab::cli {
+
+int eval(int argc, char** argv) {
+  cxxopts::Options opts(argv[0],
+                        "Evaluate a training run's best checkpoint (else its last) on a cache split: PCK@0.2 normalised\n"
+                        "by the torso (LSP protocol: left shoulder to right hip), PCKh@0.5 (neck to head top), per-joint\n"
+                        "PCK, AUC of PCK over alpha in [0, 0.5], and mean/median error in original-image pixels, over\n"
+                        "labeled joints only, for the regression and the heatmap decoder.\n");
+  opts.add_options()
+      ("run", "training run folder", cxxopts::value<std::string>())
+      ("data", "cache to evaluate on (default: the run's training cache)", cxxopts::value<std::string>()->default_value(""))
+      ("split", "train, val or test", cxxopts::value<std::string>()->default_value("test"))
+      ("decoder", "decoder reported first: regression or heatmap", cxxopts::value<std::string>()->default_value("regression"))
+      ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>()->default_value("cpu"))
+      ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
+      ("h,help", "show this help");
+  opts.parse_positional({"run"});
+  opts.positional_help("RUN");
+  auto r = opts.parse(argc, argv);
+  if (r.count("help")) {
+    std::printf("%s\nexample:\n  kplab eval runs/quickstart/train --split val --json eval.json\n", opts.help().c_str());
+    return 0;
+  }
+  if (!r.count("run")) throw Error(str("missing RUN (see ", argv[0], " --help)"));
+  const std::string run = r["run"].as<std::string>();
+  const std::string json_path = r["json"].as<std::string>();
+  std::unique_ptr<AtomicFile> json_out;
+  if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
+
+  Experiment exp = load_experiment(run + "/config.yaml");
+  std::string data = r["data"].as<std::string>();
+  if (data.empty()) data = exp.data.cache;
+  RunModel rm = load_run_model(run);
+  rm.model->to(torch::Device(r["device"].as<std::string>()));
+  const CacheData cache = read_cache(data);
+  const Schema schema = load_schema(exp.data.schema);
+  EvalOptions eo;
+  eo.splits = {parse_split_name(r["split"].as<std::string>())};
+  eo.decoder = r["decoder"].as<std::string>();
+  eo.device = r["device"].as<std::string>();
+  nlohmann::json j = evaluate(*rm.model, cache, schema, eo);
+  j["split"] = r["split"].as<std::string>();
+  j["checkpoint"] = rm.checkpoint;
+  j["data"] = data;
+
+  std::printf("%s on %s (split %s, %lld people, %lld labeled joints)\n", rm.checkpoint.c_str(), data.c_str(),
+              r["split"].as<std::string>().c_str(), static_cast<long long>(j["n_samples"].get<int64_t>()),
+              static_cast<long long>(j["n_joints"].get<int64_t>()));
+  auto pct = [](const nlohmann::json& v) {
+    char buf[16];
+    if (v.is_null()) return std::string("n/a");
+    std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v.get<double>());
+    return std::string(buf);
+  };
+  std::printf("%-12s %9s %9s %7s %9s %9s\n", "decoder", "PCK@0.2", "PCKh@0.5", "AUC", "mean px", "median px");
+  for (const char* d : {"regression", "heatmap"}) {
+    const auto& m = j["by_decoder"][d];
+    std::printf("%-12s %9s %9s %7s %9.2f %9.2f\n", d, pct(m["pck@0.2"]).c_str(), pct(m["pckh@0.5"]).c_str(),
+                pct(m["auc"]).c_str(), m["mean_px"].get<double>(), m["median_px"].get<double>());
+  }
+  std::printf("per joint PCK@0.2 (%s):\n", eo.decoder.c_str());
+  for (const auto& name : schema.joints) std::printf("  %-16s %s\n", name.c_str(), pct(j["per_joint"][name]).c_str());
+  if (json_out) {
+    std::ofstream(json_out->temp_path()) << j.dump(2) << "\n";
+    json_out->commit();
+  }
+  return 0;
+}
+
+}  // namespace kplab::cli
