@@ -2,8 +2,9 @@
 # One command from a fresh Debian machine to kplab's main job on the embedded
 # default data: install, build, generate synthetic people in the LSP schema,
 # prepare their HDF5 cache, train blazepose_lite in two phases on 2 CPU cores
-# (experiments/quick_synthetic.yaml, a few minutes), and export the best
-# checkpoint to a checked, TFLite-linted, parity-proven ONNX file.
+# (experiments/quick_synthetic.yaml, about three minutes), evaluate the best
+# checkpoint on the test split, and export it to a checked, TFLite-linted,
+# parity-proven ONNX file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -16,6 +17,8 @@ build/kplab prepare --format synthetic --count 2000 --size 128 --seed 0 --schema
 echo "== train: experiments/quick_synthetic.yaml -> $OUT/train"
 rm -rf "$OUT/train"   # the quickstart's own previous run
 build/kplab train experiments/quick_synthetic.yaml --out "$OUT/train"
+echo "== evaluate: best checkpoint on the synthetic test split"
+build/kplab eval "$OUT/train" --split test --json "$OUT/eval_test.json"
 echo "== export: best checkpoint -> $OUT/model.onnx"
 build/kplab export "$OUT/train" --onnx "$OUT/model.onnx" --force
-echo "quickstart: done; cache, run (metrics.csv, checkpoints) and model.onnx in $OUT/"
+echo "quickstart: done; cache, run (metrics.csv, checkpoints), eval_test.json and model.onnx in $OUT/"
