@@ -1,5 +1,7 @@
 #include "train/trainer.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -242,7 +244,8 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     for (int64_t e = state.epoch; e < phase.epochs; ++e) {
       const auto te = std::chrono::steady_clock::now();
       loader.start_epoch(e, state.batch);
-      Progress bar(str(phase.name, " ", e + 1, "/", phase.epochs), per_epoch, options.progress);
+      // A live bar on a terminal; elsewhere (logs, CI) only the per-epoch line below.
+      Progress bar(str(phase.name, " ", e + 1, "/", phase.epochs), per_epoch, options.progress && isatty(STDERR_FILENO));
       bar.step(state.batch);
       // Loss sums of the epoch; a resumed epoch continues those of its first part.
       double sums[5] = {0, 0, 0, 0, 0};
