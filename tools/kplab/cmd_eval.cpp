@@ -2,14 +2,13 @@
 // (src/eval/evaluate.h).
 #include <cstdio>
 #include <cxxopts.hpp>
-#include <fstream>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/split.h"
 #include "eval/evaluate.h"
 #include "run_model.h"
 #include "train/experiment.h"
+#include "json_output.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -37,9 +36,7 @@ int eval(int argc, char** argv) {
   }
   if (!r.count("run")) throw Error(str("missing RUN (see ", argv[0], " --help)"));
   const std::string run = r["run"].as<std::string>();
-  const std::string json_path = r["json"].as<std::string>();
-  std::unique_ptr<AtomicFile> json_out;
-  if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
+  JsonOutput json_out(r["json"].as<std::string>());
 
   Experiment exp = load_experiment(run + "/config.yaml");
   std::string data = r["data"].as<std::string>();
@@ -74,10 +71,7 @@ int eval(int argc, char** argv) {
   }
   std::printf("per joint PCK@0.2 (%s):\n", eo.decoder.c_str());
   for (const auto& name : schema.joints) std::printf("  %-16s %s\n", name.c_str(), pct(j["per_joint"][name]).c_str());
-  if (json_out) {
-    std::ofstream(json_out->temp_path()) << j.dump(2) << "\n";
-    json_out->commit();
-  }
+  json_out.write(j);
   return 0;
 }
 

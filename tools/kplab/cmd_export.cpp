@@ -2,13 +2,12 @@
 // parity-proven ONNX file (src/export/export_model.h).
 #include <cstdio>
 #include <cxxopts.hpp>
-#include <fstream>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "export/export_model.h"
 #include "models/registry.h"
 #include "run_model.h"
+#include "json_output.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -63,9 +62,7 @@ int export_model(int argc, char** argv) {
     model = create_model(name, overrides);
     eo.metadata["kplab.source"] = "untrained --model " + name + " (seed " + std::to_string(r["seed"].as<uint64_t>()) + ")";
   }
-  const std::string json_path = r["json"].as<std::string>();
-  std::unique_ptr<AtomicFile> json_out;
-  if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
+  JsonOutput json_out(r["json"].as<std::string>());
 
   onnx_export::ExportReport rep = onnx_export::export_onnx(*model, r["onnx"].as<std::string>(), eo);
   std::printf("wrote %s (%s, input %dx%d, K %d)\n", rep.path.c_str(), label.c_str(), model->input_size(),
@@ -77,10 +74,7 @@ int export_model(int argc, char** argv) {
   std::printf("  operators    %s\n  TFLite lint  clean\n", ops.c_str());
   for (const auto& kv : rep.max_abs_diff)
     std::printf("  parity       %-10s max |OpenCV DNN - LibTorch| = %.2e\n", kv.first.c_str(), kv.second);
-  if (json_out) {
-    std::ofstream(json_out->temp_path()) << rep.to_json().dump(2) << "\n";
-    json_out->commit();
-  }
+  json_out.write(rep.to_json());
   return 0;
 }
 

@@ -6,14 +6,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <cxxopts.hpp>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "export/onnx_graph.h"
 #include "export/tflite_lint.h"
+#include "json_output.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -50,9 +49,7 @@ int lint_onnx(int argc, char** argv) {
     return 2;
   }
   const std::string path = r["file"].as<std::string>();
-  const std::string json_path = r["json"].as<std::string>();
-  std::unique_ptr<AtomicFile> json_out;
-  if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
+  JsonOutput json_out(r["json"].as<std::string>());
 
   const auto model = onnx_export::load_model(path);  // kplab::Error naming the file -> exit 1
   std::string checker;
@@ -77,19 +74,14 @@ int lint_onnx(int argc, char** argv) {
     std::printf("%zu issue%s%s\n", issues.size(), issues.size() == 1 ? "" : "s",
                 checker.empty() ? ", checker passed" : ", checker failed");
 
-  if (json_out) {
+  if (json_out.enabled()) {
     nlohmann::json j;
     j["file"] = path;
     j["checker"] = checker.empty() ? nlohmann::json("passed") : nlohmann::json(checker);
     j["issues"] = nlohmann::json::array();
     for (const auto& i : issues) j["issues"].push_back({{"node", i.node}, {"op", i.op}, {"reason", i.reason}});
     j["clean"] = clean;
-    {
-      std::ofstream out(json_out->temp_path());
-      out << j.dump(2) << "\n";
-      if (!out) throw Error(str(json_path, ": write failed"));
-    }
-    json_out->commit();
+    json_out.write(j);
   }
   return clean ? 0 : 1;
 }

@@ -1,11 +1,10 @@
 // kplab prepare: raw dataset -> HDF5 cache (src/data/prepare.h).
 #include <cstdio>
 #include <cxxopts.hpp>
-#include <fstream>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/prepare.h"
+#include "json_output.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -69,17 +68,11 @@ int prepare(int argc, char** argv) {
   o.threads = r["threads"].as<int>();
   o.force = r["force"].as<bool>();
   o.command = joined_command(argc, argv);
-  const std::string json_path = r["json"].as<std::string>();
-  // Refuse a bad --json path before the work, not after it.
-  std::unique_ptr<AtomicFile> json_out;
-  if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
+  JsonOutput json_out(r["json"].as<std::string>());
 
   PrepareSummary summary = prepare(o);
   std::printf("%s", summary.to_text().c_str());
-  if (json_out) {
-    std::ofstream(json_out->temp_path()) << summary.to_json().dump(2) << "\n";
-    json_out->commit();
-  }
+  json_out.write(summary.to_json());
   return 0;
 }
 

@@ -3,14 +3,13 @@
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/atomic_file.h"
 #include "core/error.h"
 #include "models/registry.h"
 #include "train/experiment.h"
 #include "train/trainer.h"
+#include "json_output.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -53,19 +52,16 @@ int train(int argc, char** argv) {
   if (o.run_dir.empty()) o.run_dir = "runs/" + std::filesystem::path(path).stem().string();
   o.device = r["device"].as<std::string>();
   o.resume = r["resume"].as<bool>();
-  const std::string json_path = r["json"].as<std::string>();
-  std::unique_ptr<AtomicFile> json_out;
-  if (!json_path.empty()) json_out = std::make_unique<AtomicFile>(json_path, true);
+  JsonOutput json_out(r["json"].as<std::string>());
   std::signal(SIGINT, on_sigint);
   TrainResult res = train(exp, o, model_registry());
-  if (json_out) {
+  if (json_out.enabled()) {
     nlohmann::json j = {{"experiment", path},       {"run", o.run_dir},
                         {"device", o.device},       {"threads", torch::get_num_threads()},
                         {"interrupted", res.interrupted}, {"steps", res.steps},
                         {"seconds", res.seconds},   {"images_per_s", res.images_per_s},
                         {"best_metric", res.best_metric}, {"last_validation", res.last_validation}};
-    std::ofstream(json_out->temp_path()) << j.dump(2) << "\n";
-    json_out->commit();
+    json_out.write(j);
   }
   if (res.interrupted) return 130;
   std::printf("trained %s in %.1f s (%lld steps, %.0f images/s); best validation PCK %.1f%%; run folder %s\n",
