@@ -35,6 +35,27 @@ nlohmann::json metrics_for(const torch::Tensor& pred, const torch::Tensor& truth
 
 }  // namespace
 
+SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
+                               const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  std::vector<torch::Tensor> reg, hm, truth, vis, index;
+  loader.start_epoch(0);
+  while (auto b = loader.next()) {
+    AugmentedBatch in = to_model_input(b->to(device));
+    PoseOutput out = model.forward(in.images);
+    reg.push_back(out.coords.cpu());
+    hm.push_back(codec.decode(torch::sigmoid(out.heatmaps)).first.cpu());
+    truth.push_back(b->keypoints);
+    vis.push_back(b->visible);
+    index.push_back(b->index);
+  }
+  model.train(was_training);
+  if (reg.empty()) return {};
+  return {torch::cat(reg), torch::cat(hm), torch::cat(truth), torch::cat(vis), torch::cat(index)};
+}
+
 nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& o) {
   KP_CHECK(o.decoder == "regression" || o.decoder == "heatmap", "--decoder: expected regression or heatmap, found '",
            o.decoder, "'");
@@ -55,23 +76,11 @@ nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Sche
   KP_CHECK(loader.num_samples() > 0, "evaluate: the cache has no people in the requested split");
   HeatmapCodec codec{model.input_size(), model.heatmap_size(), 2.0f};
 
-  torch::NoGradGuard no_grad;
-  model.eval();
-  std::vector<torch::Tensor> reg, hm, truth, vis, crops;
-  loader.start_epoch(0);
-  while (auto b = loader.next()) {
-    AugmentedBatch in = to_model_input(b->to(device));
-    PoseOutput out = model.forward(in.images);
-    reg.push_back(out.coords.cpu());
-    hm.push_back(codec.decode(torch::sigmoid(out.heatmaps)).first.cpu());
-    truth.push_back(b->keypoints);
-    vis.push_back(b->visible);
-    torch::Tensor c = torch::from_blob(const_cast<float*>(cache.crop.data()), {cache.size(), 6}, torch::kFloat32);
-    crops.push_back(c.index_select(0, b->index));
-  }
-  torch::Tensor t = torch::cat(truth), v = torch::cat(vis), c = torch::cat(crops);
-  nlohmann::json by = {{"regression", metrics_for(torch::cat(reg), t, v, c, schema)},
-                       {"heatmap", metrics_for(torch::cat(hm), t, v, c, schema)}};
+  SplitPredictions p = predict_split(model, loader, codec, device);
+  torch::Tensor all_crops = torch::from_blob(const_cast<float*>(cache.crop.data()), {cache.size(), 6}, torch::kFloat32);
+  torch::Tensor c = all_crops.index_select(0, p.index);
+  nlohmann::json by = {{"regression", metrics_for(p.regression, p.truth, p.visible, c, schema)},
+                       {"heatmap", metrics_for(p.heatmap, p.truth, p.visible, c, schema)}};
   nlohmann::json j = by[o.decoder];
   j["decoder"] = o.decoder;
   j["n_samples"] = loader.num_samples();

@@ -16,6 +16,22 @@
 
 namespace kplab {
 
+class Loader;
+struct HeatmapCodec;
+
+// Both decoders' predictions over one pass of `loader` (no augmentation, no
+// gradients), in crop pixels, with the truth: the one loop that validation
+// during training and `kplab eval` share. All tensors on the CPU.
+struct SplitPredictions {
+  torch::Tensor regression;  // N x K x 2
+  torch::Tensor heatmap;     // N x K x 2 (argmax + sub-pixel refinement)
+  torch::Tensor truth;       // N x K x 2
+  torch::Tensor visible;     // N x K
+  torch::Tensor index;       // N cache rows
+};
+SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
+                               const torch::Device& device);
+
 struct EvalOptions {
   std::vector<int> splits = {2};        // cache splits to evaluate (default: test)
   std::string decoder = "regression";   // the decoder reported at the top level

@@ -17,6 +17,7 @@
 #include "data/heatmap_codec.h"
 #include "data/loader.h"
 #include "data/schema.h"
+#include "eval/evaluate.h"
 #include "eval/pck.h"
 #include "model/pose_model.h"
 #include "train/checkpoint.h"
@@ -107,25 +108,12 @@ double value(const torch::Tensor& t) { return t.defined() ? t.item<double>() : 0
 // argmax with sub-pixel refinement (the one that tells how phase 1 goes).
 std::map<std::string, double> validate(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
                                        const EvalConfig& eval, const Schema& schema, const torch::Device& device) {
-  torch::NoGradGuard no_grad;
-  model.eval();
-  std::vector<torch::Tensor> regressed, decoded, truths, vis;
-  loader.start_epoch(0);
-  while (auto b = loader.next()) {
-    AugmentedBatch in = to_model_input(b->to(device));
-    PoseOutput out = model.forward(in.images);
-    regressed.push_back(out.coords.cpu());
-    decoded.push_back(codec.decode(torch::sigmoid(out.heatmaps)).first.cpu());
-    truths.push_back(in.keypoints.cpu());
-    vis.push_back(in.visible.cpu());
-  }
-  model.train();
+  SplitPredictions p = predict_split(model, loader, codec, device);
   std::map<std::string, double> result;
-  if (regressed.empty()) return result;
-  torch::Tensor r = torch::cat(regressed), h = torch::cat(decoded), t = torch::cat(truths), v = torch::cat(vis);
+  if (!p.regression.defined()) return result;
   for (double a : eval.alphas) {
-    result[str("pck@", a)] = pck(r, t, v, schema.pck_torso, a).mean;
-    result[str("heatmap_pck@", a)] = pck(h, t, v, schema.pck_torso, a).mean;
+    result[str("pck@", a)] = pck(p.regression, p.truth, p.visible, schema.pck_torso, a).mean;
+    result[str("heatmap_pck@", a)] = pck(p.heatmap, p.truth, p.visible, schema.pck_torso, a).mean;
   }
   return result;
 }
