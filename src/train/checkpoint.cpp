@@ -32,6 +32,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
   archive.write("batch", torch::tensor(c.batch));
   archive.write("step", torch::tensor(c.step));
   archive.write("best_metric", torch::tensor(c.best_metric, torch::kFloat64));
+  archive.write("loss_scale", torch::tensor(c.loss_scale, torch::kFloat64));
   archive.write("config", text_tensor(c.config));
   archive.write("model_description", text_tensor(c.model));
   archive.write("metrics_csv", text_tensor(c.metrics_csv));
@@ -75,6 +76,8 @@ Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, co
   c.config = tensor_text(read("config"));
   c.model = tensor_text(read("model_description"));
   c.metrics_csv = tensor_text(read("metrics_csv"));
+  torch::Tensor scale;
+  if (archive.try_read("loss_scale", scale)) c.loss_scale = scale.item<double>();
   archive.try_read("augment_rng", c.augment_rng);
   archive.try_read("epoch_sums", c.epoch_sums);
   if (model) {

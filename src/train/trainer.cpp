@@ -23,6 +23,7 @@
 #include "train/checkpoint.h"
 #include "train/freeze.h"
 #include "train/losses.h"
+#include "train/mixed_precision.h"
 #include "train/schedule.h"
 
 namespace kplab {
@@ -135,6 +136,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   const auto t0 = std::chrono::steady_clock::now();
   g_stop = false;
   const torch::Device device = parse_device(options.device);
+  const Precision precision = parse_precision(options.precision, device);
   const Schema schema = load_schema(exp.data.schema);
   KP_CHECK(schema.pck_torso[0] >= 0, exp.data.schema, ": pck.torso: expected two joints for validation PCK, found none");
   auto cache = std::make_shared<const CacheData>(read_cache(exp.data.cache));
@@ -173,6 +175,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     state.metrics_csv = saved.metrics_csv;
     state.augment_rng = saved.augment_rng;
     state.epoch_sums = saved.epoch_sums;
+    state.loss_scale = saved.loss_scale;
     if (saved.config != state.config)
       std::fprintf(stderr, "note: the experiment differs from the one %s was saved with; continuing with the new one\n",
                    last_path.c_str());
@@ -197,6 +200,8 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
 
   TrainResult result;
   int64_t images = 0;
+  LossScaler scaler(precision == Precision::fp16);
+  if (options.resume && scaler.enabled() && state.loss_scale > 1) scaler.set_scale(state.loss_scale);
   for (int64_t p = state.phase; p < static_cast<int64_t>(exp.phases.size()); ++p) {
     const PhaseConfig& phase = exp.phases[p];
     const bool resuming_here = options.resume && p == state.phase && (state.epoch > 0 || state.batch > 0);
@@ -223,11 +228,11 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     const int64_t per_epoch = loader.batches_per_epoch(), total_steps = phase.epochs * per_epoch;
     int64_t trainable = 0;
     for (const auto& t : params) trainable += t.numel();
-    std::fprintf(stderr, "phase %lld/%zu '%s': %lld epochs x %lld steps, %lld of %lld parameters trainable (%s)\n",
+    std::fprintf(stderr, "phase %lld/%zu '%s': %lld epochs x %lld steps, %lld of %lld parameters trainable (%s, %s)\n",
                  static_cast<long long>(p + 1), exp.phases.size(), phase.name.c_str(),
                  static_cast<long long>(phase.epochs), static_cast<long long>(per_epoch),
                  static_cast<long long>(trainable), static_cast<long long>(count_parameters(*model)),
-                 options.device.c_str());
+                 options.device.c_str(), precision_name(precision));
 
     for (int64_t e = state.epoch; e < phase.epochs; ++e) {
       const auto te = std::chrono::steady_clock::now();
@@ -248,12 +253,23 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         set_lr(*optimizer, lr);
         Batch on_device = b->to(device);
         AugmentedBatch in = exp.data.augment ? augmenter(on_device) : to_model_input(on_device);
-        PoseOutput out = model->forward(in.images);
+        PoseOutput out;
+        {
+          AutocastScope autocast(precision, device);
+          out = model->forward(in.images);
+        }
+        // Losses in float32 whatever the forward ran in.
+        out = PoseOutput{out.heatmaps.to(torch::kFloat), out.coords.to(torch::kFloat), out.visibility.to(torch::kFloat)};
         Losses l = compute_losses(out, in, codec, phase.loss, flip_perm, model->input_size());
         optimizer->zero_grad();
-        l.total.backward();
-        if (phase.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, phase.grad_clip);
-        optimizer->step();
+        scaler.scale(l.total).backward();
+        const bool finite = scaler.unscale(params);
+        if (finite) {
+          if (phase.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, phase.grad_clip);
+          optimizer->step();
+        }
+        scaler.update(finite);
+        state.loss_scale = scaler.current_scale();
         ++state.step;
         ++state.batch;
         ++result.steps;

@@ -18,6 +18,7 @@ namespace kplab {
 struct TrainOptions {
   std::string run_dir;            // created if missing
   std::string device = "cpu";     // cpu | cuda | cuda:N
+  std::string precision = "fp32"; // fp32 | bf16 (CPU or CUDA autocast) | fp16 (CUDA autocast + loss scaling)
   bool resume = false;            // continue from run_dir/checkpoints/last.pt
   bool progress = true;           // progress bar on a terminal
   int64_t stop_after_steps = -1;  // stop (as on Ctrl-C) after this many steps of this invocation; -1: never

@@ -52,8 +52,9 @@ struct TinyRun {
   }
 
   TrainResult run(const std::string& out, bool resume = false, int64_t stop_after = -1,
-                  const std::vector<std::string>& sets = {}) const {
+                  const std::vector<std::string>& sets = {}, const std::string& precision = "fp32") const {
     TrainOptions t;
+    t.precision = precision;
     t.run_dir = dir.file(out);
     t.resume = resume;
     t.progress = false;
@@ -87,6 +88,14 @@ std::vector<std::string> metrics_without_timing(const std::string& path) {
     rows.push_back(line);
   }
   return rows;
+}
+
+// The "loss" column (the fifth) of a metrics.csv row.
+double loss_column(const std::string& row) {
+  std::istringstream in(row);
+  std::string field;
+  for (int i = 0; i < 5; ++i) std::getline(in, field, ',');
+  return std::stod(field);
 }
 
 TEST(FreezePatterns, PrefixGlobAndExactMatches) {
@@ -164,6 +173,27 @@ TEST(Trainer, AnInterruptedRunResumesToTheSameWeightsAsAnUninterruptedOne) {
             metrics_without_timing(tiny.dir.file("parts/metrics.csv")));
   EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("parts/checkpoints/best.pt")));
   EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("parts/config.yaml")));
+}
+
+TEST(Trainer, Bf16AutocastOnCpuTrainsWithFiniteLossesCloseToFp32) {
+  TinyRun tiny;
+  TrainResult full = tiny.run("fp32");
+  TrainResult half = tiny.run("bf16", false, -1, {}, "bf16");
+  EXPECT_EQ(half.steps, full.steps);
+  auto w32 = tiny.weights("fp32"), w16 = tiny.weights("bf16");
+  double changed = 0;
+  for (const auto& kv : w16) {
+    ASSERT_TRUE(torch::isfinite(kv.second).all().item<bool>()) << kv.first;
+    ASSERT_EQ(kv.second.scalar_type(), torch::kFloat) << kv.first << ": master weights must stay float32";
+    changed += (kv.second - w32.at(kv.first)).abs().max().item<double>();
+  }
+  EXPECT_GT(changed, 0) << "bf16 gave bit-identical weights: autocast did nothing";
+  // Same data, same seed: the epoch losses agree to bf16 precision.
+  auto rows32 = metrics_without_timing(tiny.dir.file("fp32/metrics.csv"));
+  auto rows16 = metrics_without_timing(tiny.dir.file("bf16/metrics.csv"));
+  ASSERT_EQ(rows32.size(), rows16.size());
+  for (size_t i = 1; i < rows32.size(); ++i)
+    EXPECT_NEAR(loss_column(rows32[i]), loss_column(rows16[i]), 0.05 * loss_column(rows32[i]) + 1e-3) << "epoch row " << i;
 }
 
 TEST(Trainer, ResumingWithAnotherArchitectureIsRefused) {

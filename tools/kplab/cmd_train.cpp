@@ -28,6 +28,8 @@ int train(int argc, char** argv) {
       ("experiment", "experiment file (experiments/*.yaml)", cxxopts::value<std::string>())
       ("out", "run folder (default runs/EXPERIMENT_NAME)", cxxopts::value<std::string>()->default_value(""))
       ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>()->default_value("cpu"))
+      ("precision", "fp32, bf16 (autocast, CPU or CUDA) or fp16 (autocast with loss scaling, CUDA)",
+       cxxopts::value<std::string>()->default_value("fp32"))
       ("resume", "continue from OUT/checkpoints/last.pt", cxxopts::value<bool>()->default_value("false"))
       ("set", "override a config key, e.g. --set phases.0.epochs=3 (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("threads", "CPU threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))
@@ -51,13 +53,14 @@ int train(int argc, char** argv) {
   o.run_dir = r["out"].as<std::string>();
   if (o.run_dir.empty()) o.run_dir = "runs/" + std::filesystem::path(path).stem().string();
   o.device = r["device"].as<std::string>();
+  o.precision = r["precision"].as<std::string>();
   o.resume = r["resume"].as<bool>();
   JsonOutput json_out(r["json"].as<std::string>());
   std::signal(SIGINT, on_sigint);
   TrainResult res = train(exp, o, model_registry());
   if (json_out.enabled()) {
     nlohmann::json j = {{"experiment", path},       {"run", o.run_dir},
-                        {"device", o.device},       {"threads", torch::get_num_threads()},
+                        {"device", o.device}, {"precision", o.precision},       {"threads", torch::get_num_threads()},
                         {"interrupted", res.interrupted}, {"steps", res.steps},
                         {"seconds", res.seconds},   {"images_per_s", res.images_per_s},
                         {"best_metric", res.best_metric}, {"last_validation", res.last_validation}};
