@@ -40,7 +40,8 @@ struct EvalOptions {
 };
 
 // Keys: pck@0.2, pckh@0.5 (null without pck.head), auc, per_joint (name ->
-// PCK@0.2), mean_px, median_px, n_samples, n_joints, samples_excluded,
+// PCK@0.2), pck_curve ({alpha: [0, 0.01, ..., 0.5], pck: [...]}, torso),
+// mean_px, median_px, n_samples, n_joints, samples_excluded,
 // decoder, and by_decoder (the same for both decoders).
 nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& options);
 

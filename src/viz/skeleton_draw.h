@@ -1,0 +1,28 @@
+// Draws keypoints and the schema's skeleton on an image: the one overlay
+// that `kplab predict` writes and `kplab report` puts in its grids. Joints
+// whose partner is on the person's left are drawn in one colour, right in
+// another, the rest (neck, head) in a third, so a left/right swap is visible.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <vector>
+
+#include "data/schema.h"
+
+namespace kplab {
+
+struct SkeletonStyle {
+  int thickness = 2;
+  int radius = 3;
+  double min_visibility = 0.5;  // joints below this (when scores are given) are not drawn
+};
+
+// `points`: K (x, y) in the image's pixels; `scores`: K visibility
+// probabilities, or empty to draw every joint. BGR image, drawn in place.
+void draw_skeleton(cv::Mat& image, const std::vector<cv::Point2f>& points, const std::vector<float>& scores,
+                   const Schema& schema, const SkeletonStyle& style = {});
+
+// Joint colour by side: left, right or centre, from the joint's name.
+cv::Scalar joint_colour(const std::string& joint_name);
+
+}  // namespace kplab
