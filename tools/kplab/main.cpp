@@ -31,7 +31,7 @@ const std::vector<Verb>& verbs() {
       {"ablate", "train and evaluate several variants under one budget", nullptr, "the ablation runner"},
       {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model, ""},
       {"lint-onnx", "TFLite-compatibility report for any ONNX file", kplab::cli::lint_onnx, ""},
-      {"predict", "keypoints and skeleton overlays through the exported model", nullptr, "evaluation"},
+      {"predict", "keypoints and skeleton overlays through the exported model", kplab::cli::predict, "evaluation"},
       {"report", "self-contained HTML report with plots", nullptr, "reports"},
   };
   return table;

@@ -9,5 +9,6 @@ int lint_onnx(int argc, char** argv);
 int export_model(int argc, char** argv);
 int train(int argc, char** argv);
 int eval(int argc, char** argv);
+int predict(int argc, char** argv);
 
 }  // namespace kplab::cli

@@ -1,0 +1,350 @@
+// kplab predict through the binary (KPLAB_BINARY): a small untrained
+// blazepose_lite exported at 64x64, PNG images and a 6-frame MJPG video made
+// here; overlays of the original size, the CSV's shape, reps.json, the JSON
+// summary, and one-line errors for bad inputs with nothing left behind.
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+#include <sys/wait.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "export/export_model.h"
+#include "export/onnx_graph.h"
+#include "models/registry.h"
+#include "support/temp_dir.h"
+
+namespace kplab {
+namespace {
+
+namespace fs = std::filesystem;
+using test::TempDir;
+
+constexpr int kSize = 64;    // model input
+constexpr int kJoints = 14;  // LSP
+constexpr int kAngles = 5;   // left/right knee, left/right hip, neck inclination
+constexpr int kColumns = 2 + 3 * kJoints + kAngles;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> fields(const std::string& line) {
+  std::vector<std::string> out;
+  std::string f;
+  std::istringstream in(line);
+  while (std::getline(in, f, ',')) out.push_back(f);
+  if (!line.empty() && line.back() == ',') out.push_back("");  // getline drops a trailing empty field
+  return out;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string lsp_schema() { return std::string(KPLAB_SOURCE_DIR) + "/datasets/lsp.yaml"; }
+
+Result kplab(const TempDir& dir, const std::string& args) {
+  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
+  const std::string cmd = quote(KPLAB_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+// A w x h picture with a bright figure-like blob, so overlays are not blank.
+cv::Mat picture(int w, int h, int seed) {
+  cv::Mat img(h, w, CV_8UC3, cv::Scalar(40 + seed * 20, 60, 80));
+  cv::ellipse(img, cv::Point(w / 2, h / 2), cv::Size(w / 6 + 1, h / 3 + 1), 0, 0, 360, cv::Scalar(200, 180, 160),
+              cv::FILLED);
+  cv::circle(img, cv::Point(w / 2, h / 6), std::max(2, h / 12), cv::Scalar(220, 200, 190), cv::FILLED);
+  return img;
+}
+
+void write_png(const std::string& path, int w, int h, int seed) {
+  fs::create_directories(fs::path(path).parent_path());
+  ASSERT_TRUE(cv::imwrite(path, picture(w, h, seed))) << path;
+}
+
+void write_avi(const std::string& path, int w, int h, int frames) {
+  fs::create_directories(fs::path(path).parent_path());
+  cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(w, h));
+  ASSERT_TRUE(writer.isOpened()) << path;
+  for (int i = 0; i < frames; ++i) writer.write(picture(w, h, i));
+}
+
+// One exported model for the whole suite (the export runs its parity check,
+// a few seconds).
+class PredictCli : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    torch::manual_seed(5);
+    YAML::Node o;
+    o["input_size"] = kSize;
+    o["num_keypoints"] = kJoints;
+    PoseModel m = create_model("blazepose_lite", o);
+    onnx_export::export_onnx(*m, dir_->file("lite.onnx"), {});
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string model() { return dir_->file("lite.onnx"); }
+
+  // `kplab predict MODEL ARGS --schema lsp`
+  Result predict(const std::string& args, const std::string& model_path = "") {
+    return kplab(tmp_, "predict " + quote(model_path.empty() ? model() : model_path) + " --schema " +
+                           quote(lsp_schema()) + " " + args);
+  }
+
+  // Runs a predict that must fail: non-zero exit, one stderr line naming
+  // `path`, and --out never created.
+  std::string expect_failure(const std::string& args, const std::string& path, const std::string& model_path = "") {
+    const std::string out = tmp_.file("never");
+    Result r = predict(args + " --out " + quote(out), model_path);
+    EXPECT_NE(r.code, 0) << r.out;
+    const auto err = lines(r.err);
+    EXPECT_EQ(err.size(), 1u) << r.err;
+    EXPECT_TRUE(has(r.err, path)) << "'" << path << "' not in: " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << "a failed run must not create --out";
+    return r.err;
+  }
+
+  static TempDir* dir_;
+  TempDir tmp_;
+};
+
+TempDir* PredictCli::dir_ = nullptr;
+
+TEST_F(PredictCli, HelpListsTheOptions) {
+  Result r = kplab(tmp_, "predict --help");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* opt : {"--input", "--out", "--schema", "--min-visibility", "--save-frames", "--rep-angle",
+                          "--rep-low", "--rep-high", "--smooth", "--json", "keypoints.csv", "reps.json"})
+    EXPECT_TRUE(has(r.out, opt)) << opt << " not in:\n" << r.out;
+}
+
+TEST_F(PredictCli, FolderOfImagesWritesOverlaysOfTheOriginalSizeAndTheCsv) {
+  const std::string in = tmp_.file("photos"), out = tmp_.file("out/deeper"), json = tmp_.file("summary.json");
+  write_png(in + "/b_tall.png", 50, 90, 1);
+  write_png(in + "/a_wide.png", 120, 70, 2);
+  test::write_file(in + "/notes.txt", "not an image");
+  Result r = predict("--input " + quote(in) + " --out " + quote(out) + " --json " + quote(json));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "predicted 2 images")) << r.out;
+  EXPECT_TRUE(has(r.out, "skipped 1")) << r.out;
+
+  EXPECT_EQ(test::list_dir(out), (std::vector<std::string>{"a_wide_pose.jpg", "b_tall_pose.jpg", "keypoints.csv"}))
+      << "no temporaries or extra files";
+  for (auto [name, w, h] : {std::tuple<std::string, int, int>{"a_wide_pose.jpg", 120, 70}, {"b_tall_pose.jpg", 50, 90}}) {
+    const cv::Mat overlay = cv::imread(out + "/" + name);
+    ASSERT_FALSE(overlay.empty()) << name;
+    EXPECT_EQ(overlay.cols, w) << name;
+    EXPECT_EQ(overlay.rows, h) << name;
+  }
+
+  const auto csv = lines(slurp(out + "/keypoints.csv"));
+  ASSERT_EQ(csv.size(), 3u) << "header + one row per image";
+  const auto header = fields(csv[0]);
+  ASSERT_EQ(header.size(), static_cast<size_t>(kColumns)) << csv[0];
+  EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 5),
+            (std::vector<std::string>{"source", "frame", "right_ankle_x", "right_ankle_y", "right_ankle_v"}));
+  EXPECT_EQ(header[2 + 3 * 13], "head_top_x");
+  EXPECT_EQ(std::vector<std::string>(header.end() - kAngles, header.end()),
+            (std::vector<std::string>{"left_knee_angle", "right_knee_angle", "left_hip_angle", "right_hip_angle",
+                                      "neck_inclination"}));
+  const std::vector<std::pair<std::string, cv::Size>> sources = {{in + "/a_wide.png", {120, 70}},
+                                                                 {in + "/b_tall.png", {50, 90}}};
+  for (size_t i = 0; i < 2; ++i) {
+    const auto row = fields(csv[i + 1]);
+    ASSERT_EQ(row.size(), static_cast<size_t>(kColumns)) << csv[i + 1];
+    EXPECT_EQ(row[0], sources[i].first) << "sorted by name";
+    EXPECT_EQ(row[1], "0");
+    // An untrained model's coordinates sit near the input's centre (the
+    // regression bias is (S - 1) / 2), so after undoing the letterbox they
+    // sit near the original image's centre; a wrong padding offset or scale
+    // would move them by a quarter of the image or more.
+    double mx = 0, my = 0;
+    for (int j = 0; j < kJoints; ++j) {
+      const double x = std::stod(row[2 + 3 * j]), y = std::stod(row[3 + 3 * j]), v = std::stod(row[4 + 3 * j]);
+      EXPECT_GE(v, 0.0);
+      EXPECT_LE(v, 1.0);
+      mx += x / kJoints;
+      my += y / kJoints;
+    }
+    const cv::Size s = sources[i].second;
+    EXPECT_NEAR(mx, (s.width - 1) / 2.0, 0.15 * std::max(s.width, s.height)) << sources[i].first;
+    EXPECT_NEAR(my, (s.height - 1) / 2.0, 0.15 * std::max(s.width, s.height)) << sources[i].first;
+  }
+
+  const auto j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["n_inputs"], 2);
+  EXPECT_EQ(j["kind"], "images");
+  EXPECT_EQ(j["n_outputs"], 3);
+  EXPECT_EQ(j["input_size"], kSize);
+  EXPECT_EQ(j["num_keypoints"], kJoints);
+  EXPECT_GT(j["forward_ms_mean"].get<double>(), 0.0);
+  EXPECT_TRUE(j["reps"].is_null());
+}
+
+TEST_F(PredictCli, OneImageAndARunFolder) {
+  const std::string img = tmp_.file("person.png"), out = tmp_.file("out");
+  write_png(img, 80, 60, 3);
+  const std::string run = tmp_.file("run");
+  fs::create_directories(run);
+  // A run folder without model.onnx says how to make it.
+  const std::string err = expect_failure("--input " + quote(img), run, run);
+  EXPECT_TRUE(has(err, "kplab export " + run + " --onnx " + run + "/model.onnx")) << err;
+
+  fs::copy_file(model(), run + "/model.onnx");
+  Result r = predict("--input " + quote(img) + " --out " + quote(out), run);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "predicted 1 image ")) << r.out;
+  EXPECT_EQ(test::list_dir(out), (std::vector<std::string>{"keypoints.csv", "person_pose.jpg"}));
+  EXPECT_EQ(lines(slurp(out + "/keypoints.csv")).size(), 2u);
+  const cv::Mat overlay = cv::imread(out + "/person_pose.jpg");
+  EXPECT_EQ(overlay.size(), cv::Size(80, 60));
+}
+
+TEST_F(PredictCli, VideoWritesAnOverlayVideoFramesCsvAndReps) {
+  const std::string video = tmp_.file("clip.avi"), out = tmp_.file("out"), json = tmp_.file("s.json");
+  write_avi(video, 96, 64, 6);
+  Result r = predict("--input " + quote(video) + " --out " + quote(out) + " --save-frames --json " + quote(json));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "predicted 6 frames")) << r.out;
+  EXPECT_TRUE(has(r.out, "reps")) << r.out;
+
+  EXPECT_EQ(test::list_dir(out),
+            (std::vector<std::string>{"clip_pose.avi", "frames", "keypoints.csv", "reps.json"}));
+  std::vector<std::string> frames;
+  for (int i = 0; i < 6; ++i) frames.push_back("00000" + std::to_string(i) + ".jpg");
+  EXPECT_EQ(test::list_dir(out + "/frames"), frames);
+  const cv::Mat f0 = cv::imread(out + "/frames/000000.jpg");
+  EXPECT_EQ(f0.size(), cv::Size(96, 64));
+
+  cv::VideoCapture cap(out + "/clip_pose.avi");
+  ASSERT_TRUE(cap.isOpened());
+  int n = 0;
+  for (cv::Mat frame; cap.read(frame) && !frame.empty(); ++n) EXPECT_EQ(frame.size(), cv::Size(96, 64));
+  EXPECT_EQ(n, 6);
+
+  const auto csv = lines(slurp(out + "/keypoints.csv"));
+  ASSERT_EQ(csv.size(), 7u) << "header + one row per frame";
+  for (int i = 0; i < 6; ++i) {
+    const auto row = fields(csv[i + 1]);
+    ASSERT_EQ(row.size(), static_cast<size_t>(kColumns)) << csv[i + 1];
+    EXPECT_EQ(row[0], video);
+    EXPECT_EQ(row[1], std::to_string(i));
+  }
+
+  const auto reps = nlohmann::json::parse(slurp(out + "/reps.json"));
+  EXPECT_EQ(reps["angle"], "knees");
+  EXPECT_EQ(reps["low"], 100.0);
+  EXPECT_EQ(reps["high"], 150.0);
+  EXPECT_TRUE(reps["count"].is_number_integer());
+  EXPECT_EQ(reps["count"].get<size_t>(), reps["completed_at_frames"].size());
+  const auto j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["kind"], "video");
+  EXPECT_EQ(j["n_inputs"], 6);
+  EXPECT_EQ(j["n_outputs"], 9) << "csv, video, 6 frames, reps.json";
+  EXPECT_EQ(j["reps"]["count"], reps["count"]);
+}
+
+TEST_F(PredictCli, BadInputsFailWithOneLineNamingThePath) {
+  const std::string missing = tmp_.file("nowhere.png");
+  expect_failure("--input " + quote(missing), missing);
+
+  const std::string text = tmp_.file("notes.txt");
+  test::write_file(text, "hello");
+  EXPECT_TRUE(has(expect_failure("--input " + quote(text), text), "'.txt'"));
+
+  const std::string broken = tmp_.file("broken.png");
+  test::write_file(broken, "this is not a PNG");
+  expect_failure("--input " + quote(broken), broken);
+
+  const std::string bad_video = tmp_.file("bad.mp4");
+  test::write_file(bad_video, "this is not a video");
+  expect_failure("--input " + quote(bad_video), bad_video);
+
+  const std::string empty = tmp_.file("empty");
+  fs::create_directories(empty);
+  expect_failure("--input " + quote(empty), empty);
+
+  const std::string img = tmp_.file("ok.png");
+  write_png(img, 40, 40, 0);
+  const std::string no_model = tmp_.file("nomodel.onnx");
+  expect_failure("--input " + quote(img), no_model, no_model);
+}
+
+TEST_F(PredictCli, OnnxWithoutCoordsIsRefused) {
+  onnx_export::GraphBuilder g("not_a_pose_model");
+  auto image = g.input("image", {1, 3, kSize, kSize});
+  g.output(g.sigmoid(image), "probs");
+  const std::string path = tmp_.file("probs.onnx");
+  onnx_export::save_model(*g.finish({}), path, false);
+  const std::string img = tmp_.file("ok.png");
+  write_png(img, 40, 40, 0);
+  const std::string err = expect_failure("--input " + quote(img), path, path);
+  EXPECT_TRUE(has(err, "'coords'")) << err;
+  EXPECT_TRUE(has(err, "'probs'")) << err;
+}
+
+TEST_F(PredictCli, SchemaWithAnotherJointCountNamesBoth) {
+  const std::string img = tmp_.file("ok.png"), out = tmp_.file("never");
+  write_png(img, 40, 40, 0);
+  Result r = kplab(tmp_, "predict " + quote(model()) + " --schema " +
+                             quote(std::string(KPLAB_SOURCE_DIR) + "/datasets/coco.yaml") + " --input " + quote(img) +
+                             " --out " + quote(out));
+  EXPECT_NE(r.code, 0);
+  ASSERT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_TRUE(has(r.err, "17 joints")) << r.err;
+  EXPECT_TRUE(has(r.err, "14 joints")) << r.err;
+  EXPECT_TRUE(has(r.err, "coco.yaml")) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(PredictCli, ABadImageHalfwayThroughAFolderLeavesNothing) {
+  const std::string in = tmp_.file("photos"), out = tmp_.file("existing");
+  write_png(in + "/a.png", 40, 30, 0);
+  test::write_file(in + "/b.png", "corrupt");
+  write_png(in + "/c.png", 30, 40, 1);
+  fs::create_directories(out);
+  Result r = predict("--input " + quote(in) + " --out " + quote(out));
+  EXPECT_NE(r.code, 0);
+  ASSERT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_TRUE(has(r.err, in + "/b.png")) << r.err;
+  EXPECT_TRUE(test::list_dir(out).empty()) << "no overlay, no CSV, no temporary from a failed run";
+}
+
+}  // namespace
+}  // namespace kplab

@@ -1,0 +1,651 @@
+// kplab predict: keypoints, joint angles, skeleton overlays and repetition
+// counts for images or a video, through the exported ONNX model in OpenCV
+// DNN (the runtime path phones use), not LibTorch.
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <opencv2/videoio/registry.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "data/schema.h"
+#include "export/onnx_graph.h"
+#include "json_output.h"
+#include "posture/joint_angles.h"
+#include "posture/rep_counter.h"
+#include "verbs.h"
+#include "viz/skeleton_draw.h"
+
+namespace kplab::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kImageExtensions = {".jpg", ".jpeg", ".png", ".bmp"};
+const std::vector<std::string> kVideoExtensions = {".mp4", ".avi", ".mov", ".mkv"};
+const char* kInputKinds = "an image (.jpg .jpeg .png .bmp), a video (.mp4 .avi .mov .mkv) or a folder of images";
+
+// cv::Exception::what() spans lines; the command prints one.
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
+}
+
+std::string lower_extension(const fs::path& p) {
+  std::string e = p.extension().string();
+  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return e;
+}
+
+bool is_one_of(const std::string& ext, const std::vector<std::string>& list) {
+  return std::find(list.begin(), list.end(), ext) != list.end();
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+// ------------------------------------------------------------- the model
+
+// What predict needs to know about an exported file, read from its graph
+// before any work: the image input's name and size, and K from "coords".
+struct OnnxModel {
+  std::string path;
+  std::string input;  // graph input name ("image" for kplab exports)
+  int size = 0;       // S of the 1 x 3 x S x S input
+  int keypoints = 0;  // K of the 1 x K x 2 "coords" output
+};
+
+// MODEL is an .onnx file or a training run folder holding model.onnx.
+std::string resolve_model_path(const std::string& model) {
+  std::error_code ec;
+  if (!fs::exists(model, ec))
+    throw input_error(model, "MODEL", "an exported .onnx file or a run folder", "no such file or folder");
+  if (!fs::is_directory(model, ec)) return model;
+  const std::string onnx = (fs::path(model) / "model.onnx").string();
+  if (!fs::is_regular_file(onnx, ec))
+    throw input_error(model, "model.onnx", "an exported model in the run folder",
+                      str("none (export it first: kplab export ", model, " --onnx ", onnx, ")"));
+  return onnx;
+}
+
+std::vector<int64_t> static_shape(const onnx::ValueInfoProto& vi) {
+  std::vector<int64_t> s;
+  if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape()) return s;
+  for (const auto& d : vi.type().tensor_type().shape().dim()) s.push_back(d.has_dim_value() ? d.dim_value() : -1);
+  return s;
+}
+
+std::string shape_text(const std::vector<int64_t>& s) {
+  if (s.empty()) return "no static shape";
+  std::vector<std::string> parts;
+  for (int64_t d : s) parts.push_back(d < 0 ? "?" : std::to_string(d));
+  return join(parts, "x");
+}
+
+OnnxModel inspect_onnx(const std::string& path) {
+  const auto proto = onnx_export::load_model(path);  // errors name the file
+  const auto& g = proto->graph();
+  std::set<std::string> initializers;
+  for (const auto& t : g.initializer()) initializers.insert(t.name());
+  OnnxModel m;
+  m.path = path;
+  std::vector<onnx::ValueInfoProto> inputs;
+  for (const auto& vi : g.input())
+    if (!initializers.count(vi.name())) inputs.push_back(vi);
+  if (inputs.size() != 1)
+    throw input_error(path, "inputs", "one image input (1x3xSxS, from kplab export)", str(inputs.size(), " inputs"));
+  const auto in_shape = static_shape(inputs[0]);
+  if (in_shape.size() != 4 || in_shape[0] != 1 || in_shape[1] != 3 || in_shape[2] <= 0 || in_shape[2] != in_shape[3])
+    throw input_error(path, "input '" + inputs[0].name() + "'", "shape 1x3xSxS", shape_text(in_shape));
+  m.input = inputs[0].name();
+  m.size = static_cast<int>(in_shape[2]);
+
+  std::map<std::string, std::vector<int64_t>> outputs;
+  std::vector<std::string> names;
+  for (const auto& vi : g.output()) {
+    outputs[vi.name()] = static_shape(vi);
+    names.push_back("'" + vi.name() + "'");
+  }
+  const std::string found = names.empty() ? "no outputs" : "outputs " + join(names, ", ");
+  if (!outputs.count("coords"))
+    throw input_error(path, "outputs", "an output named 'coords' (1xKx2 pixels, from kplab export)", found);
+  if (!outputs.count("visibility"))
+    throw input_error(path, "outputs", "an output named 'visibility' (1xK probabilities, from kplab export)", found);
+  const auto& c = outputs["coords"];
+  if (c.size() != 3 || c[0] != 1 || c[1] <= 0 || c[2] != 2)
+    throw input_error(path, "output 'coords'", "shape 1xKx2", shape_text(c));
+  m.keypoints = static_cast<int>(c[1]);
+  const auto& v = outputs["visibility"];
+  if (v.size() != 2 || v[0] != 1 || v[1] != c[1])
+    throw input_error(path, "output 'visibility'", str("shape 1x", c[1]), shape_text(v));
+  return m;
+}
+
+// Pads to a centred square (black, as the training crops) and resizes to S.
+struct Letterbox {
+  double scale = 1;  // S / side of the padded square
+  int pad_x = 0, pad_y = 0;
+  // Model input pixels -> original image pixels (pixel centres at integers
+  // in both, as cv::resize maps them).
+  cv::Point2f to_image(float u, float v) const {
+    return {static_cast<float>((u + 0.5) / scale - 0.5 - pad_x), static_cast<float>((v + 0.5) / scale - 0.5 - pad_y)};
+  }
+};
+
+cv::Mat letterbox(const cv::Mat& bgr, int size, Letterbox* lb) {
+  const int side = std::max(bgr.cols, bgr.rows);
+  lb->pad_x = (side - bgr.cols) / 2;
+  lb->pad_y = (side - bgr.rows) / 2;
+  lb->scale = static_cast<double>(size) / side;
+  cv::Mat square, out;
+  cv::copyMakeBorder(bgr, square, lb->pad_y, side - bgr.rows - lb->pad_y, lb->pad_x, side - bgr.cols - lb->pad_x,
+                     cv::BORDER_CONSTANT, cv::Scalar(0, 0, 0));
+  // Area averaging when shrinking (no aliasing from a 1080p frame), bilinear when enlarging.
+  cv::resize(square, out, cv::Size(size, size), 0, 0, side > size ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+
+struct Pose {
+  std::vector<cv::Point2f> points;  // K, original image pixels
+  std::vector<float> visibility;    // K probabilities
+};
+
+class Predictor {
+ public:
+  explicit Predictor(const OnnxModel& m) : model_(m) {
+    try {
+      net_ = cv::dnn::readNetFromONNX(m.path);
+      net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+      net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    } catch (const cv::Exception& e) {
+      throw Error(str(m.path, ": OpenCV DNN cannot load the model: ", one_line(e.what())));
+    }
+  }
+
+  Pose run(const cv::Mat& bgr, const std::string& source) {
+    Letterbox lb;
+    const cv::Mat square = letterbox(bgr, model_.size, &lb);
+    // RGB in [0, 1], N x 3 x S x S: what the export's metadata states.
+    const cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 255, cv::Size(), cv::Scalar(), true, false, CV_32F);
+    std::vector<cv::Mat> outs;
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      net_.setInput(blob, model_.input);
+      net_.forward(outs, std::vector<cv::String>{"coords", "visibility"});
+    } catch (const cv::Exception& e) {
+      throw Error(str(model_.path, ": OpenCV DNN forward on ", source, ": ", one_line(e.what())));
+    }
+    forward_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    const size_t k = static_cast<size_t>(model_.keypoints);
+    KP_CHECK(outs.size() == 2 && outs[0].total() == 2 * k && outs[1].total() == k && outs[0].depth() == CV_32F &&
+                 outs[1].depth() == CV_32F,
+             model_.path, ": OpenCV DNN: expected float outputs of ", 2 * k, " and ", k, " values");
+    const cv::Mat c = outs[0].isContinuous() ? outs[0] : outs[0].clone();
+    const cv::Mat v = outs[1].isContinuous() ? outs[1] : outs[1].clone();
+    Pose p;
+    for (size_t j = 0; j < k; ++j) {
+      p.points.push_back(lb.to_image(c.ptr<float>()[2 * j], c.ptr<float>()[2 * j + 1]));
+      p.visibility.push_back(v.ptr<float>()[j]);
+    }
+    return p;
+  }
+
+  // Mean forward time; the first call (lazy allocation) is left out when
+  // there are others.
+  double mean_forward_ms() const {
+    if (forward_ms_.empty()) return 0;
+    const size_t skip = forward_ms_.size() > 1 ? 1 : 0;
+    double sum = 0;
+    for (size_t i = skip; i < forward_ms_.size(); ++i) sum += forward_ms_[i];
+    return sum / static_cast<double>(forward_ms_.size() - skip);
+  }
+  size_t forwards() const { return forward_ms_.size(); }
+
+ private:
+  OnnxModel model_;
+  cv::dnn::Net net_;
+  std::vector<double> forward_ms_;
+};
+
+// ------------------------------------------------------------- inputs
+
+struct Inputs {
+  bool video = false;
+  std::vector<std::string> files;  // images (sorted), or the one video
+  int skipped = 0;                 // folder entries that are not images
+};
+
+Inputs list_inputs(const std::string& input) {
+  std::error_code ec;
+  if (!fs::exists(input, ec)) throw input_error(input, "--input", kInputKinds, "no such file or folder");
+  Inputs in;
+  if (fs::is_directory(input, ec)) {
+    for (const auto& e : fs::directory_iterator(input, ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.empty() && name[0] != '.' && e.is_regular_file(ec) &&
+          is_one_of(lower_extension(e.path()), kImageExtensions))
+        in.files.push_back(e.path().string());
+      else
+        ++in.skipped;
+    }
+    if (ec) throw input_error(input, "--input", "a readable folder", ec.message());
+    if (in.files.empty())
+      throw input_error(input, "--input", "a folder with .jpg, .jpeg, .png or .bmp images", "none");
+    std::sort(in.files.begin(), in.files.end());
+    return in;
+  }
+  const std::string ext = lower_extension(input);
+  if (is_one_of(ext, kImageExtensions)) {
+    in.files = {input};
+  } else if (is_one_of(ext, kVideoExtensions)) {
+    in.video = true;
+    in.files = {input};
+  } else {
+    throw input_error(input, "--input", kInputKinds, ext.empty() ? "no extension" : "extension '" + ext + "'");
+  }
+  return in;
+}
+
+// Overlay names: NAME_pose.jpg, or NAME_EXT_pose.jpg when two inputs share a stem (a.jpg, a.png).
+std::vector<std::string> overlay_names(const std::vector<std::string>& files) {
+  std::map<std::string, int> stems;
+  for (const auto& f : files) ++stems[fs::path(f).stem().string()];
+  std::vector<std::string> names;
+  for (const auto& f : files) {
+    const fs::path p(f);
+    std::string name = p.stem().string();
+    if (stems[name] > 1) name += "_" + lower_extension(p).substr(1);
+    names.push_back(name + "_pose.jpg");
+  }
+  return names;
+}
+
+// ------------------------------------------------------------- outputs
+
+// Every output is written to a temporary beside its target and renamed into
+// place only after the whole run succeeded: a bad image halfway through a
+// folder, a crash or an error leaves neither half files nor half a set.
+class StagedOutputs {
+ public:
+  // Where to write `target` now. `suffix` extends the temporary's name for
+  // writers that choose the format by extension (cv::VideoWriter: ".avi").
+  std::string add(const std::string& target, const std::string& suffix = "") {
+    auto file = std::make_unique<AtomicFile>(target, true);
+    const std::string path = file->temp_path() + suffix;
+    if (!suffix.empty()) {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+    files_.push_back({std::move(file), path});
+    return path;
+  }
+  std::vector<std::string> commit_all() {
+    std::vector<std::string> written;
+    for (auto& f : files_) {
+      if (f.path != f.file->temp_path()) {
+        std::error_code ec;
+        fs::rename(f.path, f.file->temp_path(), ec);
+        if (ec) throw Error(str(f.file->target(), ": cannot move the finished temporary file into place: ", ec.message()));
+      }
+      f.file->commit();
+      written.push_back(f.file->target());
+    }
+    return written;
+  }
+  ~StagedOutputs() {
+    std::error_code ec;
+    for (auto& f : files_)
+      if (f.path != f.file->temp_path()) fs::remove(f.path, ec);  // the AtomicFile removes its own
+  }
+
+ private:
+  struct Staged {
+    std::unique_ptr<AtomicFile> file;
+    std::string path;  // written here; the AtomicFile's temporary unless suffixed
+  };
+  std::vector<Staged> files_;
+};
+
+// Folders this run created; removed again (when still empty) unless kept.
+class CreatedFolders {
+ public:
+  void make(fs::path dir) {
+    if (!dir.has_filename()) dir = dir.parent_path();  // "out/" -> "out"
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) return;
+    if (fs::exists(dir, ec)) throw input_error(dir.string(), "--out", "a folder", "an existing file");
+    if (!dir.parent_path().empty()) make(dir.parent_path());
+    if (!fs::create_directory(dir, ec) && !fs::is_directory(dir))
+      throw input_error(dir.string(), "--out", "a folder that can be created", ec.message());
+    made_.push_back(dir);
+  }
+  void keep() { keep_ = true; }
+  ~CreatedFolders() {
+    if (keep_) return;
+    std::error_code ec;
+    for (auto it = made_.rbegin(); it != made_.rend(); ++it)
+      if (fs::is_empty(*it, ec)) fs::remove(*it, ec);
+  }
+
+ private:
+  std::vector<fs::path> made_;
+  bool keep_ = false;
+};
+
+void write_jpeg(const cv::Mat& image, StagedOutputs& staged, const std::string& target) {
+  std::vector<uchar> bytes;
+  // The temporary's name does not end in .jpg, so encode here and write bytes.
+  if (!cv::imencode(".jpg", image, bytes, {cv::IMWRITE_JPEG_QUALITY, 90}))
+    throw Error(str(target, ": JPEG encoding failed"));
+  std::ofstream out(staged.add(target), std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) throw Error(str(target, ": writing failed"));
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string number(double v, int decimals) {
+  if (!std::isfinite(v)) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+class CsvWriter {
+ public:
+  CsvWriter(StagedOutputs& staged, const std::string& target, const Schema& schema,
+            const std::vector<posture::AngleDef>& angles)
+      : target_(target), out_(staged.add(target)) {
+    out_ << "source,frame";
+    for (const auto& j : schema.joints) out_ << ',' << j << "_x," << j << "_y," << j << "_v";
+    for (const auto& a : angles) out_ << ',' << (a.kind == posture::AngleDef::Kind::Vertex ? a.name + "_angle" : a.name);
+    out_ << '\n';
+  }
+  void row(const std::string& source, int64_t frame, const Pose& p, const std::vector<double>& angles) {
+    out_ << csv_field(source) << ',' << frame;
+    for (size_t j = 0; j < p.points.size(); ++j)
+      out_ << ',' << number(p.points[j].x, 2) << ',' << number(p.points[j].y, 2) << ','
+           << number(p.visibility[j], 3);
+    for (double a : angles) out_ << ',' << number(a, 2);
+    out_ << '\n';
+  }
+  void close() {
+    out_.close();
+    if (!out_) throw Error(str(target_, ": writing failed"));
+  }
+
+ private:
+  std::string target_;
+  std::ofstream out_;
+};
+
+std::vector<posture::Point2> to_points(const Pose& p) {
+  std::vector<posture::Point2> pts;
+  for (const auto& q : p.points) pts.push_back({q.x, q.y});
+  return pts;
+}
+
+SkeletonStyle style_for(const cv::Mat& image, double min_visibility) {
+  SkeletonStyle s;  // lines and dots grow with the image so a 1080p overlay stays legible
+  const int side = std::max(image.cols, image.rows);
+  s.thickness = std::max(2, side / 320);
+  s.radius = std::max(3, side / 200);
+  s.min_visibility = min_visibility;
+  return s;
+}
+
+// --rep-angle: which posture angles make the repetition signal (mean of the seen ones).
+std::vector<std::string> rep_angle_parts(const std::string& name) {
+  if (name == "knees") return {"left_knee", "right_knee"};
+  if (name == "hips") return {"left_hip", "right_hip"};
+  if (name == "left_knee" || name == "right_knee" || name == "left_hip" || name == "right_hip") return {name};
+  throw input_error("--rep-angle", "value", "knees, hips, left_knee, right_knee, left_hip or right_hip",
+                    "'" + name + "'");
+}
+
+}  // namespace
+
+int predict(int argc, char** argv) {
+  cxxopts::Options opts(argv[0],
+                        "Predict keypoints for images or a video through an exported ONNX model in OpenCV DNN (the\n"
+                        "runtime path phones use, not LibTorch). Each image or frame is padded to a centred square\n"
+                        "(aspect kept), resized to the model's input, and its keypoints mapped back to the original\n"
+                        "pixels. Writes to --out (created if missing; files of the same name are replaced):\n"
+                        "  NAME_pose.jpg        skeleton overlay per image\n"
+                        "  NAME_pose.avi        overlay video (MJPG) for a video input\n"
+                        "  frames/000123.jpg    overlay per video frame, with --save-frames\n"
+                        "  keypoints.csv        one row per image/frame: source,frame, JOINT_x,JOINT_y,JOINT_v per\n"
+                        "                       joint, then joint angles in degrees (knee: hip-knee-ankle, hip:\n"
+                        "                       shoulder-hip-knee, neck_inclination: neck->head_top from the image\n"
+                        "                       vertical, + leaning to the image's right); empty when a joint's\n"
+                        "                       visibility is below --min-visibility\n"
+                        "  reps.json            video only: repetitions of --rep-angle (moving median over --smooth\n"
+                        "                       frames, counted when it goes below --rep-low and back above\n"
+                        "                       --rep-high)\n"
+                        "Outputs appear only when the whole run succeeds.\n");
+  opts.add_options()
+      ("model", "exported .onnx file, or a run folder holding model.onnx", cxxopts::value<std::string>())
+      ("input", "an image, a folder of images (.jpg .jpeg .png .bmp, sorted) or a video (.mp4 .avi .mov .mkv)",
+       cxxopts::value<std::string>())
+      ("out", "output folder", cxxopts::value<std::string>())
+      ("schema", "keypoint schema: joint names and skeleton; K must match the model", cxxopts::value<std::string>()->default_value("datasets/lsp.yaml"))
+      ("min-visibility", "joints below this visibility are not drawn and void their angles", cxxopts::value<double>()->default_value("0.5"))
+      ("save-frames", "also write each video frame's overlay to OUT/frames/", cxxopts::value<bool>()->default_value("false"))
+      ("rep-angle", "repetition signal: knees (mean of left and right knee, whichever are seen), hips, left_knee, right_knee, left_hip or right_hip",
+       cxxopts::value<std::string>()->default_value("knees"))
+      ("rep-low", "degrees: below this a repetition reached its bottom", cxxopts::value<double>()->default_value("100"))
+      ("rep-high", "degrees: back above this the repetition is complete", cxxopts::value<double>()->default_value("150"))
+      ("smooth", "moving-median window of the repetition signal, in frames (odd; 1 = none)", cxxopts::value<int>()->default_value("5"))
+      ("json", "write the run summary as JSON here", cxxopts::value<std::string>()->default_value(""))
+      ("h,help", "show this help");
+  opts.parse_positional({"model"});
+  opts.positional_help("MODEL");
+  auto r = opts.parse(argc, argv);
+  if (r.count("help")) {
+    std::printf("%s\nexamples:\n  kplab predict runs/quickstart/model.onnx --input photos/ --out predictions\n"
+                "  kplab predict runs/quickstart --input squats.mp4 --out squats --rep-low 100 --rep-high 150\n",
+                opts.help().c_str());
+    return 0;
+  }
+  if (!r.count("model")) throw Error(str("missing MODEL (see ", argv[0], " --help)"));
+  if (!r.count("input")) throw Error(str("missing --input (see ", argv[0], " --help)"));
+  if (!r.count("out")) throw Error(str("missing --out (see ", argv[0], " --help)"));
+  const double min_vis = r["min-visibility"].as<double>();
+  if (!(min_vis >= 0 && min_vis <= 1))
+    throw input_error("--min-visibility", "value", "a probability in [0, 1]", number(min_vis, 3));
+  posture::RepCounterOptions rep_opts;
+  rep_opts.low = r["rep-low"].as<double>();
+  rep_opts.high = r["rep-high"].as<double>();
+  rep_opts.window = r["smooth"].as<int>();
+  if (!(rep_opts.low < rep_opts.high))
+    throw input_error("--rep-low/--rep-high", "thresholds", "low < high",
+                      str("low ", rep_opts.low, ", high ", rep_opts.high));
+  if (rep_opts.window < 1 || rep_opts.window % 2 == 0)
+    throw input_error("--smooth", "window", "an odd number of frames >= 1", std::to_string(rep_opts.window));
+  const std::string rep_angle = r["rep-angle"].as<std::string>();
+  const std::vector<std::string> rep_parts = rep_angle_parts(rep_angle);
+
+  // Everything that can be checked is checked before anything is written.
+  const OnnxModel model = inspect_onnx(resolve_model_path(r["model"].as<std::string>()));
+  const Schema schema = load_schema(r["schema"].as<std::string>());
+  if (schema.num_joints() != model.keypoints)
+    throw input_error(model.path, "output 'coords'",
+                      str(schema.num_joints(), " joints (schema ", schema.name, ", ", schema.path, ")"),
+                      str(model.keypoints, " joints (1x", model.keypoints, "x2)"));
+  const std::vector<posture::AngleDef> angles = posture::posture_angles(schema.joints);
+  std::vector<int> rep_columns;  // indices into `angles`
+  for (size_t i = 0; i < angles.size(); ++i)
+    if (std::find(rep_parts.begin(), rep_parts.end(), angles[i].name) != rep_parts.end())
+      rep_columns.push_back(static_cast<int>(i));
+  const std::string input = r["input"].as<std::string>();
+  const Inputs inputs = list_inputs(input);
+  if (inputs.video && rep_columns.empty())
+    throw input_error(schema.path, "joints", str("the joints of --rep-angle ", rep_angle, " (", join(rep_parts, ", "),
+                                                 ": hip, knee, ankle and shoulder names)"),
+                      "none of them");
+  Predictor predictor(model);
+
+  const fs::path out = r["out"].as<std::string>();
+  CreatedFolders folders;
+  folders.make(out);
+  JsonOutput json_out(r["json"].as<std::string>());
+  StagedOutputs staged;
+  CsvWriter csv(staged, (out / "keypoints.csv").string(), schema, angles);
+  int64_t n_inputs = 0, n_overlays = 0;
+  nlohmann::json reps_json;
+
+  if (!inputs.video) {
+    const std::vector<std::string> names = overlay_names(inputs.files);
+    for (size_t i = 0; i < inputs.files.size(); ++i) {
+      const std::string& file = inputs.files[i];
+      cv::Mat image;
+      try {
+        image = cv::imread(file, cv::IMREAD_COLOR);  // applies EXIF orientation, as phone galleries show it
+      } catch (const cv::Exception&) {
+        image.release();  // reported below as undecodable
+      }
+      if (image.empty()) throw input_error(file, "image", "a readable .jpg, .jpeg, .png or .bmp image", "undecodable data");
+      const Pose pose = predictor.run(image, file);
+      csv.row(file, 0, pose, posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis));
+      draw_skeleton(image, pose.points, pose.visibility, schema, style_for(image, min_vis));
+      write_jpeg(image, staged, (out / names[i]).string());
+      ++n_inputs;
+      ++n_overlays;
+    }
+  } else {
+    const std::string& file = inputs.files[0];
+    // FFmpeg prints its own lines ("moov atom not found") before OpenCV
+    // reports failure; this verb reports one line itself. A user's setting wins.
+    ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);
+    cv::VideoCapture cap;
+    try {
+      // FFmpeg alone when present: letting OpenCV also try GStreamer and
+      // image sequences prints a page of warnings for a file none can read.
+      cap.open(file, cv::videoio_registry::hasBackend(cv::CAP_FFMPEG) ? cv::CAP_FFMPEG : cv::CAP_ANY);
+    } catch (const cv::Exception& e) {
+      throw input_error(file, "video", "a video OpenCV can open", one_line(e.what()));
+    }
+    if (!cap.isOpened()) throw input_error(file, "video", "a video OpenCV can open", "a file it cannot open");
+    double fps = cap.get(cv::CAP_PROP_FPS);
+    if (!(fps > 0 && fps < 1000)) fps = 25;  // some containers do not state it
+    const bool save_frames = r["save-frames"].as<bool>();
+    if (save_frames) folders.make(out / "frames");
+    const std::string video_target = (out / (fs::path(file).stem().string() + "_pose.avi")).string();
+    const std::string video_path = staged.add(video_target, ".avi");
+    cv::VideoWriter writer;
+    std::vector<double> signal;
+    cv::Mat frame;
+    while (cap.read(frame) && !frame.empty()) {
+      if (!writer.isOpened()) {
+        // OpenCV's own MJPEG/AVI writer needs no codec packages; FFmpeg or another backend otherwise.
+        const int mjpg = cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
+        writer.open(video_path, cv::CAP_OPENCV_MJPEG, mjpg, fps, frame.size());
+        if (!writer.isOpened()) writer.open(video_path, cv::CAP_ANY, mjpg, fps, frame.size());
+        if (!writer.isOpened()) throw Error(str(video_target, ": OpenCV cannot write an MJPG video"));
+      }
+      const std::string source = str(file, " frame ", n_inputs);
+      const Pose pose = predictor.run(frame, source);
+      const std::vector<double> a = posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis);
+      std::vector<double> parts;
+      for (int c : rep_columns) parts.push_back(a[c]);
+      signal.push_back(posture::mean_of_finite(parts));
+      csv.row(file, n_inputs, pose, a);
+      draw_skeleton(frame, pose.points, pose.visibility, schema, style_for(frame, min_vis));
+      writer.write(frame);
+      if (save_frames) {
+        char name[32];
+        std::snprintf(name, sizeof name, "%06lld.jpg", static_cast<long long>(n_inputs));
+        write_jpeg(frame, staged, (out / "frames" / name).string());
+        ++n_overlays;
+      }
+      ++n_inputs;
+    }
+    if (n_inputs == 0) throw input_error(file, "video", "at least one frame", "none could be read");
+    writer.release();
+    ++n_overlays;
+
+    const posture::RepCount reps = posture::count_reps(signal, rep_opts);
+    reps_json = {{"angle", rep_angle},
+                 {"angle_parts", rep_parts},
+                 {"low", rep_opts.low},
+                 {"high", rep_opts.high},
+                 {"smoothing", str("centred moving median over ", rep_opts.window, " frames")},
+                 {"count", reps.count},
+                 {"completed_at_frames", reps.completed_at},
+                 {"frames", n_inputs},
+                 {"fps", fps}};
+    const std::string reps_target = (out / "reps.json").string();
+    std::ofstream f(staged.add(reps_target));
+    f << reps_json.dump(2) << "\n";
+    f.close();
+    if (!f) throw Error(str(reps_target, ": writing failed"));
+  }
+  csv.close();
+  const std::vector<std::string> written = staged.commit_all();
+  folders.keep();
+
+  std::printf("predicted %lld %s of %s with %s in OpenCV DNN (input %dx%d, %d joints): forward %.2f ms mean\n",
+              static_cast<long long>(n_inputs), inputs.video ? "frames" : (n_inputs == 1 ? "image" : "images"),
+              input.c_str(), model.path.c_str(), model.size, model.size, model.keypoints, predictor.mean_forward_ms());
+  if (inputs.skipped) std::printf("  skipped %d folder entries that are not images\n", inputs.skipped);
+  if (inputs.video) {
+    std::vector<std::string> at;
+    for (const auto& v : reps_json["completed_at_frames"]) at.push_back(std::to_string(v.get<int64_t>()));
+    std::printf("  reps         %d (%s, below %g then above %g degrees)%s%s\n", reps_json["count"].get<int>(),
+                rep_angle.c_str(), rep_opts.low, rep_opts.high, at.empty() ? "" : ", completed at frames ",
+                join(at, ", ").c_str());
+  }
+  if (inputs.video)
+    std::printf("  wrote        %s in %s%s\n", "the overlay video, keypoints.csv, reps.json", out.string().c_str(),
+                n_overlays > 1 ? str(", ", n_overlays - 1, " frame overlays in frames/").c_str() : "");
+  else
+    std::printf("  wrote        %lld overlay%s and keypoints.csv in %s\n", static_cast<long long>(n_overlays),
+                n_overlays == 1 ? "" : "s", out.string().c_str());
+
+  nlohmann::json j = {{"model", model.path},
+                      {"input", input},
+                      {"kind", inputs.video ? "video" : "images"},
+                      {"out", out.string()},
+                      {"schema", schema.path},
+                      {"input_size", model.size},
+                      {"num_keypoints", model.keypoints},
+                      {"n_inputs", n_inputs},
+                      {"n_outputs", written.size()},
+                      {"outputs", written},
+                      {"forward_ms_mean", predictor.mean_forward_ms()},
+                      {"n_forward", predictor.forwards()},
+                      {"runtime", "opencv-dnn"},
+                      {"reps", reps_json}};
+  json_out.write(j);
+  return 0;
+}
+
+}  // namespace kplab::cli
