@@ -29,6 +29,8 @@ void validate(const BlazePoseOptions& o) {
            o.attention(), "'");
   KP_CHECK(!o.extra_stage() || o.heatmap_stride() == 2,
            "blazepose: extra_stage reads the S/2 decoder features: expected heatmap_stride 2, found ", o.heatmap_stride());
+  KP_CHECK(o.regression_pool() == "avg" || o.regression_pool() == "flatten",
+           "blazepose: regression_pool: expected avg or flatten, found '", o.regression_pool(), "'");
   KP_CHECK(o.vit_blocks() >= 0, "blazepose: vit_blocks: expected >= 0, found ", o.vit_blocks());
 }
 
@@ -164,8 +166,11 @@ RegressionHeadImpl::RegressionHeadImpl(const BlazePoseOptions& o) : k(o.num_keyp
   register_module("blocks", blocks);
   register_module("skips", skips);
   register_module("tail", tail);
-  coords = register_module("coords", torch::nn::Linear(w[3], 2 * k));
-  visibility = register_module("visibility", torch::nn::Linear(w[3], k));
+  flatten = o.regression_pool() == "flatten";
+  const int64_t cells = o.input_size() >> (5 + o.tail_depths().size());  // side of the last map
+  const int64_t features = flatten ? w[3] * cells * cells : w[3];
+  coords = register_module("coords", torch::nn::Linear(features, 2 * k));
+  visibility = register_module("visibility", torch::nn::Linear(features, k));
   // Start at the crop centre: coordinates are regressed in input pixels.
   torch::NoGradGuard no_grad;
   coords->bias.fill_((o.input_size() - 1) / 2.0);
@@ -178,7 +183,7 @@ std::pair<torch::Tensor, torch::Tensor> RegressionHeadImpl::forward(const std::v
   for (size_t i = 0; i < 3; ++i)
     r = blocks->ptr<BlazeBlockImpl>(i)->forward(r) + skips->ptr<SeparableConvImpl>(i)->forward(f[i + 1].detach());
   for (const auto& t : *tail) r = t->as<BlazeBlock>()->forward(r);
-  torch::Tensor pooled = r.mean({2, 3});
+  torch::Tensor pooled = flatten ? r.flatten(1) : r.mean({2, 3});
   return {coords(pooled).view({r.size(0), k, 2}), visibility(pooled)};
 }
 
@@ -188,7 +193,7 @@ std::pair<Value, Value> RegressionHeadImpl::emit(GraphBuilder& g, const std::vec
   for (size_t i = 0; i < 3; ++i)
     r = g.add(blocks->ptr<BlazeBlockImpl>(i)->emit(g, r), skips->ptr<SeparableConvImpl>(i)->emit(g, f[i + 1]));
   for (const auto& t : *tail) r = t->as<BlazeBlock>()->emit(g, r);
-  Value pooled = g.flatten(g.global_avg_pool(r));
+  Value pooled = g.flatten(flatten ? r : g.global_avg_pool(r));
   return {g.linear(pooled, coords, "coords_fc"), g.linear(pooled, visibility, "visibility_fc")};
 }
 
@@ -215,11 +220,11 @@ PoseOutput BlazePoseImpl::forward(const torch::Tensor& images) {
 
 void BlazePoseImpl::emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) const {
   const int64_t s = options_.input_size(), k = options_.num_keypoints();
-  Value image = g.input("image", {1, 3, s, s});
+  Value image = g.input("image", {g.batch(), 3, s, s});
   std::vector<Value> y = backbone->emit(g, image);
   std::vector<Value> dec = heatmap->emit(g, y, options_.extra_stage(), with_heatmap);
   auto [coords, vis] = regression->emit(g, {dec[0], y[2], y[3], y[4], dec[1]});
-  g.output(g.reshape(coords, {1, k, 2}), "coords");
+  g.output(g.reshape(coords, {g.batch(), k, 2}), "coords");
   g.output(g.sigmoid(vis), "visibility");
   if (with_heatmap) g.output(g.sigmoid(dec[2]), "heatmaps");
 }
@@ -247,6 +252,7 @@ YAML::Node BlazePoseImpl::describe() const {
   opts["vit_heads"] = o.vit_heads();
   opts["vit_mlp"] = o.vit_mlp();
   opts["extra_stage"] = o.extra_stage();
+  opts["regression_pool"] = o.regression_pool();
   YAML::Node node;
   node["name"] = name_;
   node["options"] = opts;
@@ -289,6 +295,7 @@ BlazePoseOptions apply_overrides(BlazePoseOptions o, const YAML::Node& overrides
       {"regression_depths", list(&BlazePoseOptions::regression_depths)},
       {"tail_depths", list(&BlazePoseOptions::tail_depths)},
       {"upsample", text(&BlazePoseOptions::upsample)},
+      {"regression_pool", text(&BlazePoseOptions::regression_pool)},
       {"attention", text(&BlazePoseOptions::attention)},
       {"vit_blocks", i64(&BlazePoseOptions::vit_blocks)},
       {"vit_shared", flag(&BlazePoseOptions::vit_shared)},

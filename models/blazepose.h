@@ -48,6 +48,10 @@ struct BlazePoseOptions {
   TORCH_ARG(int64_t, vit_heads) = 4;
   TORCH_ARG(int64_t, vit_mlp) = 256;
   TORCH_ARG(bool, extra_stage) = false;           // regression also reads the S/2 decoder features
+  // How the regression head turns its last (S/2^(5+tail)) map into a vector:
+  // avg = global average pooling (the reference); flatten = keep every cell,
+  // so the fully connected layers see where features are, not only what.
+  TORCH_ARG(std::string, regression_pool) = "avg";
 };
 
 // Backbone: y0 (S/2) .. y4 (S/32).
@@ -91,6 +95,7 @@ class RegressionHeadImpl : public torch::nn::Module {
   std::pair<Value, Value> emit(GraphBuilder& g, const std::vector<Value>& features) const;
 
   int64_t k;
+  bool flatten = false;  // regression_pool == "flatten"
   BlazeBlock extra{nullptr};
   torch::nn::ModuleList blocks, skips, tail;
   torch::nn::Linear coords{nullptr}, visibility{nullptr};

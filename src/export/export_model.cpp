@@ -31,7 +31,7 @@ std::map<std::string, torch::Tensor> reference_outputs(PoseModelImpl& model, con
   return ref;
 }
 
-std::vector<torch::Tensor> parity_inputs(int size) {
+std::vector<torch::Tensor> parity_inputs(int size, int64_t batch) {
   std::vector<torch::Tensor> inputs;
   auto gen = at::detail::createCPUGenerator(1234);
   inputs.push_back(torch::rand({1, 3, size, size}, gen, torch::kFloat32));
@@ -46,6 +46,18 @@ std::vector<torch::Tensor> parity_inputs(int size) {
                        .to(torch::kFloat32)
                        .div(255.0f)
                        .contiguous());
+  if (batch > 1) {
+    // Distinct images in every slot (flips and rolls of the two), so a graph
+    // that mixes up samples of a batch cannot pass.
+    for (torch::Tensor& x : inputs) {
+      std::vector<torch::Tensor> slots;
+      for (int64_t i = 0; i < batch; ++i) {
+        torch::Tensor v = i % 2 ? x.flip({3}) : x;
+        slots.push_back(torch::roll(v, {i * 3}, {2}));
+      }
+      x = torch::cat(slots).contiguous();
+    }
+  }
   return inputs;
 }
 
@@ -54,13 +66,13 @@ ExportReport export_onnx(PoseModelImpl& model, const std::string& path, const Ex
   model.eval();
   YAML::Emitter described;
   described << YAML::Flow << model.describe();
-  GraphBuilder g("kplab_" + model.describe()["name"].as<std::string>());
+  GraphBuilder g("kplab_" + model.describe()["name"].as<std::string>(), options.batch);
   model.emit_onnx(g, options.with_heatmap);
   std::map<std::string, std::string> meta = options.metadata;
   meta["kplab.model"] = described.c_str();
-  meta["kplab.input"] = "image: 1x3xSxS float32, RGB, values in [0, 1] (pixel / 255), no mean/std normalisation";
+  meta["kplab.input"] = "image: " + std::to_string(options.batch) + "x3xSxS float32, RGB, values in [0, 1] (pixel / 255), no mean/std normalisation";
   meta["kplab.outputs"] =
-      "coords: 1xKx2 input pixels (pixel centres at integers); visibility: 1xK probability; heatmaps: 1xKxHxW "
+      "coords: BxKx2 input pixels (pixel centres at integers); visibility: BxK probability; heatmaps: BxKxHxW "
       "probabilities (with --with-heatmap)";
   auto proto = g.finish(meta);
 
@@ -85,7 +97,7 @@ ExportReport export_onnx(PoseModelImpl& model, const std::string& path, const Ex
 
   std::vector<std::string> names = {"coords", "visibility"};
   if (options.with_heatmap) names.push_back("heatmaps");
-  for (const torch::Tensor& image : parity_inputs(model.input_size())) {
+  for (const torch::Tensor& image : parity_inputs(model.input_size(), options.batch)) {
     auto ref = reference_outputs(model, image, options.with_heatmap);
     auto got = run_opencv_dnn(out.temp_path(), image, names);
     for (const auto& name : names) {

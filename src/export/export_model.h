@@ -15,7 +15,8 @@
 namespace kplab::onnx_export {
 
 struct ExportOptions {
-  bool with_heatmap = false;   // also output "heatmaps" (1 x K x H x W probabilities)
+  bool with_heatmap = false;   // also output "heatmaps" (B x K x H x W probabilities)
+  int64_t batch = 1;           // static batch size B of the graph (phones run 1)
   bool overwrite = false;      // replace an existing file
   double tolerance = 1e-4;     // max abs difference allowed against LibTorch
   std::map<std::string, std::string> metadata;  // extra metadata_props (schema, checkpoint, ...)
@@ -35,8 +36,9 @@ struct ExportReport {
 std::map<std::string, torch::Tensor> reference_outputs(PoseModelImpl& model, const torch::Tensor& image,
                                                        bool with_heatmap);
 
-// Parity inputs: uniform noise and a synthetic person, 1 x 3 x S x S in [0, 1].
-std::vector<torch::Tensor> parity_inputs(int size);
+// Parity inputs: uniform noise and a synthetic person, B x 3 x S x S in [0, 1]
+// (for B > 1, every slot a different flip/roll of the image).
+std::vector<torch::Tensor> parity_inputs(int size, int64_t batch = 1);
 
 ExportReport export_onnx(PoseModelImpl& model, const std::string& path, const ExportOptions& options);
 

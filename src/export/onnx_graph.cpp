@@ -152,7 +152,9 @@ struct GraphBuilder::Impl {
   bool is_constant(const Value& v) const { return constants.count(v.name) > 0; }
 };
 
-GraphBuilder::GraphBuilder(const std::string& graph_name) : impl_(std::make_unique<Impl>()) {
+GraphBuilder::GraphBuilder(const std::string& graph_name, int64_t batch)
+    : impl_(std::make_unique<Impl>()), batch_(batch) {
+  KP_CHECK(batch >= 1, "GraphBuilder: expected a batch size >= 1, found ", batch);
   impl_->graph = impl_->model->mutable_graph();
   impl_->graph->set_name(graph_name.empty() ? "kplab" : graph_name);
 }

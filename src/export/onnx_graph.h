@@ -41,10 +41,13 @@ using Attrs = std::vector<std::pair<std::string, Attr>>;
 
 class GraphBuilder {
  public:
-  explicit GraphBuilder(const std::string& graph_name);
+  // `batch`: the static batch size models emit their input and reshapes with.
+  explicit GraphBuilder(const std::string& graph_name, int64_t batch = 1);
   ~GraphBuilder();
   GraphBuilder(const GraphBuilder&) = delete;
   GraphBuilder& operator=(const GraphBuilder&) = delete;
+
+  int64_t batch() const { return batch_; }
 
   // A fresh unique name starting with `hint` (node and value names).
   std::string unique(const std::string& hint);
@@ -102,6 +105,7 @@ class GraphBuilder {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  int64_t batch_ = 1;
 };
 
 // Serialises `model` to `path` atomically (temp file + rename); `overwrite` as AtomicFile.

@@ -4,10 +4,8 @@
 #include <cxxopts.hpp>
 
 #include "core/error.h"
-#include "data/split.h"
-#include "eval/evaluate.h"
+#include "data/schema.h"
 #include "run_model.h"
-#include "train/experiment.h"
 #include "json_output.h"
 #include "verbs.h"
 
@@ -38,23 +36,16 @@ int eval(int argc, char** argv) {
   const std::string run = r["run"].as<std::string>();
   JsonOutput json_out(r["json"].as<std::string>());
 
-  Experiment exp = load_experiment(run + "/config.yaml");
-  std::string data = r["data"].as<std::string>();
-  if (data.empty()) data = exp.data.cache;
-  RunModel rm = load_run_model(run);
-  rm.model->to(torch::Device(r["device"].as<std::string>()));
-  const CacheData cache = read_cache(data);
-  const Schema schema = load_schema(exp.data.schema);
-  EvalOptions eo;
-  eo.splits = {parse_split_name(r["split"].as<std::string>())};
+  RunEvalOptions eo;
+  eo.data = r["data"].as<std::string>();
+  eo.split = r["split"].as<std::string>();
   eo.decoder = r["decoder"].as<std::string>();
   eo.device = r["device"].as<std::string>();
-  nlohmann::json j = evaluate(*rm.model, cache, schema, eo);
-  j["split"] = r["split"].as<std::string>();
-  j["checkpoint"] = rm.checkpoint;
-  j["data"] = data;
+  nlohmann::json j = evaluate_run(run, eo);
+  const Schema schema = load_schema(j["schema"].get<std::string>());
+  const std::string data = j["data"], checkpoint = j["checkpoint"];
 
-  std::printf("%s on %s (split %s, %lld people, %lld labeled joints)\n", rm.checkpoint.c_str(), data.c_str(),
+  std::printf("%s on %s (split %s, %lld people, %lld labeled joints)\n", checkpoint.c_str(), data.c_str(),
               r["split"].as<std::string>().c_str(), static_cast<long long>(j["n_samples"].get<int64_t>()),
               static_cast<long long>(j["n_joints"].get<int64_t>()));
   auto pct = [](const nlohmann::json& v) {

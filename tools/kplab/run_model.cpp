@@ -2,7 +2,12 @@
 
 #include <filesystem>
 
+#include "data/cache.h"
+#include "data/schema.h"
+#include "data/split.h"
+#include "eval/evaluate.h"
 #include "models/registry.h"
+#include "train/experiment.h"
 
 namespace kplab::cli {
 
@@ -17,6 +22,25 @@ RunModel load_run_model(const std::string& run) {
   rebuilt << r.model->describe();
   load_checkpoint(r.checkpoint, r.model.get(), rebuilt.c_str(), nullptr);
   return r;
+}
+
+nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
+  Experiment exp = load_experiment(run + "/config.yaml");
+  const std::string data = o.data.empty() ? exp.data.cache : o.data;
+  RunModel rm = load_run_model(run);
+  rm.model->to(torch::Device(o.device));
+  const CacheData cache = read_cache(data);
+  const Schema schema = load_schema(exp.data.schema);
+  EvalOptions eo;
+  eo.splits = {parse_split_name(o.split)};
+  eo.decoder = o.decoder;
+  eo.device = o.device;
+  nlohmann::json j = evaluate(*rm.model, cache, schema, eo);
+  j["split"] = o.split;
+  j["checkpoint"] = rm.checkpoint;
+  j["data"] = data;
+  j["schema"] = exp.data.schema;
+  return j;
 }
 
 }  // namespace kplab::cli

@@ -2,6 +2,7 @@
 // read from the checkpoint itself) for the verbs that use trained weights.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "model/pose_model.h"
@@ -17,5 +18,15 @@ struct RunModel {
 
 // RUN/checkpoints/best.pt (by validation PCK), else last.pt.
 RunModel load_run_model(const std::string& run);
+
+struct RunEvalOptions {
+  std::string data;                  // cache (default: the run's training cache)
+  std::string split = "test";
+  std::string decoder = "regression";
+  std::string device = "cpu";
+};
+// evaluate() of the run's best checkpoint, plus "split", "checkpoint" and
+// "data": what `kplab eval` prints and `kplab ablate` records per variant.
+nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& options);
 
 }  // namespace kplab::cli

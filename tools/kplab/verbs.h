@@ -10,5 +10,7 @@ int export_model(int argc, char** argv);
 int train(int argc, char** argv);
 int eval(int argc, char** argv);
 int predict(int argc, char** argv);
+int bench(int argc, char** argv);
+int ablate(int argc, char** argv);
 
 }  // namespace kplab::cli

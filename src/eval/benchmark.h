@@ -1,0 +1,38 @@
+// Latency of one model, measured the same way for every runtime: LibTorch
+// eager (CPU or CUDA) and the exported ONNX graph in OpenCV DNN (the runtime
+// path `kplab predict` uses), same machine and thread count, at several batch
+// sizes; warm-up first, then many timed repeats (median, p90, p99). The ONNX
+// graphs are exported with the parity check of `kplab export`, so what is
+// timed is known to compute the same thing.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/pose_model.h"
+
+namespace kplab {
+
+struct BenchOptions {
+  std::vector<int64_t> batches = {1, 8};
+  int threads = 0;            // 0: default_threads()
+  int warmup = 10;
+  int repeats = 100;
+  std::string device = "cpu"; // LibTorch's device; OpenCV DNN always runs on the CPU
+  bool with_heatmap = false;  // ONNX graphs also output heatmaps (else coords + visibility, as deployed)
+  bool onnx = true;           // time the ONNX graph in OpenCV DNN too
+  std::string work_dir;       // where the temporary ONNX files go (default: the system temp folder)
+};
+
+// JSON: model, input_size, parameters, macs (the batch-1 ONNX graph),
+// onnx_outputs, hardware (hardware_json), warmup, repeats, and "results": one
+// entry per runtime and batch {runtime: "libtorch_eager" | "opencv_dnn",
+// batch, device, median_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
+// ms_per_image, images_per_s}. Leaves the model in eval mode.
+nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& options);
+
+// The median batch-1 latency (ms) of `runtime` in benchmark_model's JSON, or -1.
+double batch1_median_ms(const nlohmann::json& bench, const std::string& runtime);
+
+}  // namespace kplab
