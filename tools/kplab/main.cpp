@@ -32,7 +32,7 @@ const std::vector<Verb>& verbs() {
       {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model, ""},
       {"lint-onnx", "TFLite-compatibility report for any ONNX file", kplab::cli::lint_onnx, ""},
       {"predict", "keypoints and skeleton overlays through the exported model", kplab::cli::predict, "evaluation"},
-      {"report", "self-contained HTML report with plots", nullptr, "reports"},
+      {"report", "self-contained HTML report with plots", kplab::cli::report, "reports"},
   };
   return table;
 }

@@ -9,6 +9,7 @@ int lint_onnx(int argc, char** argv);
 int export_model(int argc, char** argv);
 int train(int argc, char** argv);
 int eval(int argc, char** argv);
+int report(int argc, char** argv);
 int predict(int argc, char** argv);
 int bench(int argc, char** argv);
 int ablate(int argc, char** argv);

@@ -1,0 +1,367 @@
+#include "report/ablation_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <numeric>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "report/html_page.h"
+#include "report/svg_chart.h"
+#include "train/experiment.h"
+
+namespace kplab::report {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+const char* const kNumericFields[] = {"params", "macs", "pck@0.2", "pckh@0.5", "auc",
+                                      "latency_torch_ms", "latency_onnx_ms", "train_seconds"};
+
+std::string fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string duration_text(double s) {
+  if (!std::isfinite(s)) return "n/a";
+  const long t = std::lround(s);
+  char buf[32];
+  if (t < 60)
+    std::snprintf(buf, sizeof buf, "%ld s", t);
+  else if (t < 3600)
+    std::snprintf(buf, sizeof buf, "%ld m %02ld s", t / 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld h %02ld m", t / 3600, (t % 3600) / 60);
+  return buf;
+}
+
+// What one done variant contributes to the charts.
+struct Variant {
+  const AblationRow* row = nullptr;
+  nlohmann::json eval;    // run_evaluation()
+  nlohmann::json scores;  // the evaluation of the ablation's decoder
+  MetricsTable metrics;
+  double pck = kNaN;  // results.json's PCK@0.2, else the evaluation's
+};
+
+std::vector<double> row_numbers(size_t n) {
+  std::vector<double> x(n);
+  std::iota(x.begin(), x.end(), 1.0);
+  return x;
+}
+
+std::string validation_curves(const std::vector<Variant>& vs, bool heatmap) {
+  LineChartOptions o;
+  o.title = std::string("Validation PCK per epoch, ") + (heatmap ? "heatmap" : "regression") + " decoder";
+  o.x_label = "epoch (all phases)";
+  o.y_label = "PCK";
+  o.percent_y = true;
+  o.y_min = 0;
+  o.y_max = 1;
+  o.integer_x = true;
+  std::vector<Series> series;
+  size_t longest = 0;
+  for (size_t i = 0; i < vs.size(); ++i) {
+    const MetricsTable& m = vs[i].metrics;
+    const std::string alpha = headline_alpha(m);
+    Series s;
+    s.name = vs[i].row->variant + (alpha.empty() ? "" : " (@" + alpha + ")");
+    s.colour = palette(static_cast<int>(i));
+    s.markers = m.rows() <= 40;
+    s.x = row_numbers(m.rows());
+    s.y = alpha.empty() ? std::vector<double>(m.rows(), kNaN)
+                        : m.column((heatmap ? "val_heatmap_pck@" : "val_pck@") + alpha);
+    longest = std::max(longest, m.rows());
+    series.push_back(s);
+  }
+  o.x_min = 0.5;
+  o.x_max = std::max<size_t>(longest, 1) + 0.5;
+  return line_chart(series, o);
+}
+
+}  // namespace
+
+bool is_ablation_dir(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "results.json"); }
+
+AblationResults read_ablation_results(const std::string& dir) {
+  AblationResults r;
+  r.path = (fs::path(dir) / "results.json").string();
+  nlohmann::json j;
+  try {
+    std::ifstream in(r.path);
+    if (!in) throw input_error(r.path, "file", "a readable results.json", "it cannot be opened");
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw input_error(r.path, "JSON", "valid JSON", e.what());
+  }
+  if (!j.is_object()) throw input_error(r.path, "(document)", "an object", j.type_name());
+  auto optional_string = [&](const char* key) -> std::string {
+    if (!j.contains(key) || j[key].is_null()) return "";
+    if (!j[key].is_string()) throw input_error(r.path, key, "a string", j[key].dump());
+    return j[key].get<std::string>();
+  };
+  r.name = optional_string("name");
+  r.ablation = optional_string("ablation");
+  r.split = optional_string("split");
+  r.decoder = optional_string("decoder");
+  if (!r.decoder.empty() && r.decoder != "regression" && r.decoder != "heatmap")
+    throw input_error(r.path, "decoder", "regression or heatmap", "'" + r.decoder + "'");
+  if (j.contains("hardware") && !j["hardware"].is_null()) {
+    if (!j["hardware"].is_object()) throw input_error(r.path, "hardware", "an object {cpu, threads, device}", j["hardware"].dump());
+    r.hardware = j["hardware"];
+  }
+  if (!j.contains("rows") || !j["rows"].is_array())
+    throw input_error(r.path, "rows", "an array of variants", j.contains("rows") ? j["rows"].type_name() : "nothing");
+  for (size_t i = 0; i < j["rows"].size(); ++i) {
+    const nlohmann::json& row = j["rows"][i];
+    const std::string where = str("rows[", i, "]");
+    if (!row.is_object()) throw input_error(r.path, where, "an object", row.dump());
+    for (const char* key : {"variant", "run", "status"})
+      if (!row.contains(key) || !row[key].is_string())
+        throw input_error(r.path, where + "." + key, "a string", row.contains(key) ? row[key].dump() : "nothing");
+    AblationRow a;
+    a.variant = row["variant"].get<std::string>();
+    a.run = row["run"].get<std::string>();
+    a.status = row["status"].get<std::string>();
+    if (a.status != "done" && a.status != "pending" && a.status != "failed")
+      throw input_error(r.path, where + ".status", "done, pending or failed", "'" + a.status + "'");
+    for (const char* key : kNumericFields)
+      if (row.contains(key) && !row[key].is_null() && !row[key].is_number())
+        throw input_error(r.path, where + "." + key, "a number or null", row[key].dump());
+    fs::path run(a.run);
+    a.run_dir = (run.is_absolute() ? run : fs::path(dir) / run).lexically_normal().string();
+    while (a.run_dir.size() > 1 && a.run_dir.back() == '/') a.run_dir.pop_back();
+    if (a.status == "done" && !is_run_dir(a.run_dir))
+      throw input_error(r.path, where + ".run", "a training run folder (config.yaml, checkpoints/) for a done variant",
+                        "'" + a.run_dir + "'");
+    a.fields = row;
+    r.rows.push_back(a);
+  }
+  return r;
+}
+
+Report ablation_report(const std::string& dir_arg, const ReportOptions& options) {
+  KP_CHECK(static_cast<bool>(options.load_model), "ablation_report: no model loader given");
+  std::string dir = dir_arg;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const AblationResults results = read_ablation_results(dir);
+  ReportOptions o = options;
+  if (o.split.empty()) o.split = results.split.empty() ? "test" : results.split;
+
+  // Evaluations (eval.json where it fits) and training curves of the done variants.
+  CacheStore caches;
+  std::vector<Variant> done;
+  std::map<std::string, std::shared_ptr<TrainedModel>> models;
+  for (const AblationRow& row : results.rows) {
+    if (row.status != "done") continue;
+    Variant v;
+    v.row = &row;
+    auto& model = models[row.run_dir];
+    v.eval = run_evaluation(row.run_dir, o, caches, model);
+    // The ablation's decoder (results.json), else the one eval.json reports first.
+    const std::string decoder = results.decoder.empty() ? v.eval.value("decoder", std::string("regression")) : results.decoder;
+    v.scores = v.eval.contains("by_decoder") && v.eval["by_decoder"].contains(decoder) ? v.eval["by_decoder"][decoder]
+                                                                                         : v.eval;
+    const std::string csv = row.run_dir + "/metrics.csv";
+    if (fs::exists(csv)) v.metrics = read_metrics_csv(csv);
+    v.pck = number_or_nan(row.fields, "pck@0.2");
+    if (!std::isfinite(v.pck)) v.pck = number_or_nan(v.scores, "pck@0.2");
+    done.push_back(std::move(v));
+  }
+  const Variant* best = nullptr;
+  for (const Variant& v : done)
+    if (std::isfinite(v.pck) && (!best || v.pck > best->pck)) best = &v;
+
+  const std::string name = !results.name.empty()       ? results.name
+                           : !results.ablation.empty() ? fs::path(results.ablation).stem().string()
+                                                       : fs::path(dir).filename().string();
+  HtmlPage page(name, "kplab ablation report");
+  if (!results.ablation.empty()) page.add_fact("ablation", results.ablation);
+  page.add_fact("split", o.split);
+  page.add_fact("variants", str(results.rows.size(), " (", done.size(), " done)"));
+  page.add_fact("date", local_date());
+  const nlohmann::json& hw = results.hardware;
+  if (hw.contains("cpu") || hw.contains("device"))
+    page.add_fact("hardware", str(hw.value("cpu", std::string("unknown CPU")), " \xC2\xB7 ",
+                                  hw.contains("threads") && hw["threads"].is_number() ? str(hw["threads"].get<int64_t>()) : "?",
+                                  " threads \xC2\xB7 ", hw.value("device", std::string("?"))));
+  else
+    page.add_fact("hardware", host_hardware(o.device) + " (this machine)");
+
+  // The table: every row, as results.json has it (PCK from the evaluation where results.json has none).
+  Table t;
+  t.header = {"variant", "params", "MACs", "PCK@0.2", "PCKh@0.5", "AUC", "LibTorch ms", "ONNX ms", "train time", "status"};
+  t.numeric = {false, true, true, true, true, true, true, true, true, false};
+  for (const AblationRow& row : results.rows) {
+    const Variant* v = nullptr;
+    for (const Variant& d : done)
+      if (d.row == &row) v = &d;
+    auto metric = [&](const char* key) {
+      double x = number_or_nan(row.fields, key);
+      if (!std::isfinite(x) && v) x = number_or_nan(v->scores, key);
+      return std::isfinite(x) ? percent(x) : std::string("n/a");
+    };
+    const bool is_best = best && v == best;
+    t.rows.push_back({TableCell(row.variant, is_best ? "best" : ""), si_text(number_or_nan(row.fields, "params")),
+                      si_text(number_or_nan(row.fields, "macs")), TableCell(metric("pck@0.2"), is_best ? "best" : ""),
+                      metric("pckh@0.5"), metric("auc"), fixed(number_or_nan(row.fields, "latency_torch_ms"), 2),
+                      fixed(number_or_nan(row.fields, "latency_onnx_ms"), 2),
+                      duration_text(number_or_nan(row.fields, "train_seconds")),
+                      TableCell(row.status, "badge " + row.status)});
+    t.row_class.push_back(row.status == "done" ? "" : "muted");
+  }
+  std::string table = table_html(t);
+  table += note_html(str("Accuracy on the ", o.split, " split",
+                         results.decoder.empty() ? "" : ", " + results.decoder + " decoder",
+                         " (PCK normalised by the torso, PCKh by the head). ", best ? "Bold: the best PCK@0.2. " : "",
+                         "Only done variants are plotted below."));
+  for (const AblationRow& row : results.rows)
+    if (row.status == "failed" && row.fields.contains("error") && row.fields["error"].is_string())
+      table += note_html(row.variant + " failed: " + row.fields["error"].get<std::string>());
+  page.add_section("results", "Results", table);
+
+  if (done.empty()) {
+    page.add_section("charts", "Charts", note_html("No variant is done yet: nothing to plot."));
+  } else {
+    // PCK over alpha, per joint, latency against accuracy.
+    std::vector<Series> curves;
+    for (size_t i = 0; i < done.size(); ++i) {
+      const nlohmann::json& e = done[i].scores;
+      Series s;
+      s.name = done[i].row->variant + " (AUC " + percent(e.value("auc", nlohmann::json())) + ")";
+      s.colour = palette(static_cast<int>(i));
+      if (e.contains("pck_curve") && e["pck_curve"].is_object()) {
+        for (const auto& a : e["pck_curve"].value("alpha", nlohmann::json::array()))
+          s.x.push_back(a.is_number() ? a.get<double>() : kNaN);
+        for (const auto& y : e["pck_curve"].value("pck", nlohmann::json::array()))
+          s.y.push_back(y.is_number() ? y.get<double>() : kNaN);
+      }
+      curves.push_back(s);
+    }
+    LineChartOptions lo;
+    lo.title = "PCK over alpha per variant";
+    lo.x_label = "alpha (fraction of the torso)";
+    lo.y_label = "PCK";
+    lo.percent_y = true;
+    lo.y_min = 0, lo.y_max = 1, lo.x_min = 0, lo.x_max = 0.5;
+
+    std::vector<ScatterPoint> points;
+    int without_latency = 0;
+    for (size_t i = 0; i < done.size(); ++i) {
+      const AblationRow& row = *done[i].row;
+      double x = number_or_nan(row.fields, "latency_onnx_ms");
+      std::string label = row.variant;
+      if (!std::isfinite(x)) {
+        x = number_or_nan(row.fields, "latency_torch_ms");
+        label += " (LibTorch)";
+      }
+      if (!std::isfinite(x) || !std::isfinite(done[i].pck)) ++without_latency;
+      points.push_back({x, done[i].pck, label, palette(static_cast<int>(i))});
+    }
+    ChartFrame so;
+    so.title = "Latency against accuracy";
+    so.x_label = "latency per image, ms (ONNX Runtime; LibTorch where marked)";
+    so.y_label = "PCK@0.2";
+    so.percent_y = true;
+    // Latency from zero (a ratio scale: twice as far is twice as slow); PCK
+    // zoomed to the data but never to less than 5 points, so a 0.1-point
+    // difference does not fill the chart.
+    so.x_min = 0;
+    double y_lo = 1, y_hi = 0;
+    for (const ScatterPoint& p : points)
+      if (std::isfinite(p.x) && std::isfinite(p.y)) y_lo = std::min(y_lo, p.y), y_hi = std::max(y_hi, p.y);
+    if (y_hi >= y_lo && y_hi - y_lo < 0.05) {
+      const double mid = std::clamp((y_lo + y_hi) / 2, 0.025, 0.975);
+      so.y_min = mid - 0.025;
+      so.y_max = mid + 0.025;
+    }
+
+    // Joint order from the best (else first) variant's schema.
+    std::vector<std::string> joints;
+    try {
+      const Experiment exp = load_experiment((best ? best->row : done[0].row)->run_dir + "/config.yaml");
+      joints = load_schema(exp.data.schema).joints;
+    } catch (const Error&) {
+      const nlohmann::json& pj = done[0].scores.value("per_joint", nlohmann::json::object());
+      for (auto it = pj.begin(); it != pj.end(); ++it) joints.push_back(it.key());
+    }
+    std::vector<BarSeries> bars;
+    for (size_t i = 0; i < done.size(); ++i)
+      bars.push_back({done[i].row->variant,
+                      per_joint_values(done[i].scores.value("per_joint", nlohmann::json::object()), joints),
+                      palette(static_cast<int>(i))});
+    ChartFrame bo;
+    bo.title = "PCK@0.2 per joint and variant";
+    bo.y_label = "PCK@0.2";
+    bo.percent_y = true;
+    bo.y_min = 0, bo.y_max = 1;
+    bo.width = 1100;
+    bo.height = 360;
+
+    page.add_section(
+        "accuracy", "Accuracy",
+        figure_grid_html(
+            {figure_html(line_chart(curves, lo), "Each variant's headline decoder; the AUC is the mean over alpha in [0, 0.5]."),
+             figure_html(scatter_chart(points, so),
+                         without_latency ? str(without_latency, " variant(s) without a latency or PCK are not shown.")
+                                         : "Up and to the left is better."),
+             figure_html(grouped_bar_chart(joints, bars, bo), "Grey stubs: joints never labeled in the split.", true)}));
+    page.add_section("training", "Training",
+                     figure_grid_html({figure_html(validation_curves(done, false), "Validation PCK after each epoch."),
+                                       figure_html(validation_curves(done, true), "The same for the heatmap decoder.")}));
+  }
+
+  nlohmann::json grid;
+  std::string grid_html;
+  if (best) {
+    const AblationRow& row = *best->row;
+    try {
+      const Experiment exp = load_experiment(row.run_dir + "/config.yaml");
+      auto& model = models[row.run_dir];
+      if (!model) model = std::make_shared<TrainedModel>(o.load_model(row.run_dir));
+      const std::string data = o.data.empty() ? exp.data.cache : o.data;
+      grid_html = note_html("Best variant: " + row.variant + " (" + row.run_dir + ").") +
+                  prediction_grid_html(*model, caches.get(data), load_schema(exp.data.schema),
+                                       results.decoder.empty() ? exp.eval.decoder : results.decoder, o, grid);
+      grid["variant"] = row.variant;
+    } catch (const std::exception& e) {
+      // The table and charts stand without the grid (e.g. the cache moved): say why, don't fail.
+      const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+      const std::string why = c10 ? c10->what_without_backtrace() : e.what();
+      std::fprintf(stderr, "warning: no prediction grid for %s: %s\n", row.variant.c_str(), why.c_str());
+      grid_html = note_html(str("No prediction grid for ", row.variant, ": ", why));
+      grid = {{"variant", row.variant}, {"error", why}};
+    }
+    page.add_section("predictions", "Best and worst predictions of " + row.variant, grid_html);
+  }
+
+  Report r;
+  r.html = page.render();
+  nlohmann::json rows = nlohmann::json::array();
+  for (const AblationRow& row : results.rows) {
+    nlohmann::json jr = {{"variant", row.variant}, {"status", row.status}, {"run", row.run_dir},
+                         {"plotted", row.status == "done"}};
+    for (const Variant& v : done)
+      if (v.row == &row) {
+        jr["pck@0.2"] = std::isfinite(v.pck) ? nlohmann::json(v.pck) : nlohmann::json();
+        jr["eval_source"] = v.eval.value("source", std::string());
+      }
+    rows.push_back(jr);
+  }
+  r.summary = {{"kind", "ablation"}, {"dir", dir},  {"split", o.split}, {"rows", rows},
+               {"best_variant", best ? nlohmann::json(best->row->variant) : nlohmann::json()}, {"grid", grid}};
+  return r;
+}
+
+}  // namespace kplab::report
