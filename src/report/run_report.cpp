@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/hardware.h"
 #include "data/heatmap_codec.h"
 #include "data/loader.h"
 #include "data/split.h"
@@ -247,15 +248,7 @@ std::string local_date() {
 }
 
 std::string host_hardware(const std::string& device) {
-  std::string cpu = "unknown CPU";
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("model name", 0) != 0) continue;
-    auto colon = line.find(':');
-    if (colon != std::string::npos) cpu = line.substr(line.find_first_not_of(" \t", colon + 1));
-    break;
-  }
-  return str(cpu, " \xC2\xB7 ", torch::get_num_threads(), " threads \xC2\xB7 ", device);
+  return str(cpu_name(), " \xC2\xB7 ", torch::get_num_threads(), " threads \xC2\xB7 ", device);
 }
 
 std::string si_text(double v) {
