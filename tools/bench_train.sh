@@ -1,23 +1,90 @@
 #!/usr/bin/env bash
-# CPU training throughput (images/s, batch 16, loader + augmentation + step
-# included, and the epoch's validation pass) for blazepose at 256x256 and
-# blazepose_lite at 128x128, one epoch
-# on a synthetic cache of 480 people. One JSON per model (kplab train --json).
-#   tools/bench_train.sh [OUT_DIR]
+# Training throughput, written as JSON (kplab train --json) under OUT_DIR:
+#
+# 1. train_blazepose_256.json, train_blazepose_lite_128.json: one process, all
+#    cores, batch 16, one epoch on a synthetic cache of 480 people (432 train):
+#    loader + augmentation + step, start-up and the epoch's validation pass
+#    included in "images_per_s" ("step_images_per_s": the steps alone).
+# 2. train_dist.json (an array): blazepose at 256x256 on the CPU, batch 16 per
+#    rank, loader + full augmentation, the same 432 train people:
+#      1 rank x 1 thread, 1 rank x C threads, C ranks x 1 thread (C = cores).
+#    The fair comparison of data parallelism is the last two: the same cores,
+#    as threads of one process or as processes. With C ranks each step sees
+#    C x 16 images (fewer, larger steps), so this measures speed, not accuracy.
+#    When a CUDA device answers (nvidia-smi), also one GPU at batch 64 and 256
+#    in fp32, bf16 and fp16 on a 1,200-person cache (1,080 train).
+#
+#   tools/bench_train.sh [OUT_DIR]          (default runs/bench)
+# KPLAB_BUILD_DIR picks the build (default build/); KPLAB_BENCH_SKIP_BUILD=1
+# uses it as it is (on the GPU machine: tools/gpu/build.sh builds build-gpu/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/bench}
+BUILD=${KPLAB_BUILD_DIR:-build}
+KPLAB=$BUILD/kplab
 mkdir -p runs/bench "$OUT"
-tools/build.sh >/dev/null
+[ "${KPLAB_BENCH_SKIP_BUILD:-0}" = 1 ] || KPLAB_BUILD_DIR=$BUILD tools/build.sh >/dev/null
+
+cache_of() {  # cache_of SIZE COUNT -> path (made once)
+  local cache=runs/bench/train_${1}_$2.h5
+  [ "$2" = 480 ] && cache=runs/bench/train_$1.h5  # the name earlier runs used
+  [ -f "$cache" ] || "$KPLAB" prepare --format synthetic --count "$2" --size "$1" --split 0.9,0.1 \
+    --schema datasets/lsp.yaml --out "$cache" >/dev/null 2>&1
+  echo "$cache"
+}
+
+# run NAME [kplab train options...]: one run, its JSON in $OUT/NAME.json, one line printed.
+run() {
+  local name=$1; shift
+  local dir=runs/bench/$name
+  rm -rf "$dir"
+  if "$KPLAB" train experiments/bench_train.yaml --out "$dir" --json "$OUT/$name.json" "$@" >"$dir.log" 2>&1; then
+    echo "bench_train: $name: $(grep -o '"step_images_per_s": [0-9.]*' "$OUT/$name.json" | cut -d' ' -f2) images/s" \
+         "(steps only; $(grep -o '"images_per_s": [0-9.]*' "$OUT/$name.json" | cut -d' ' -f2) with start-up and validation)"
+  else
+    echo "bench_train: $name failed (see $dir.log)"; rm -f "$OUT/$name.json"
+  fi
+}
+
+# The JSON objects named, as one array.
+join_json() {
+  local out=$1; shift
+  { echo '['; local first=1
+    for f in "$@"; do [ -f "$f" ] || continue; [ $first = 1 ] || echo ','; cat "$f"; first=0; done
+    echo ']'; } > "$out"
+  echo "bench_train: wrote $out"
+}
+
+# 1. One process per model, all cores.
 for spec in blazepose:256 blazepose_lite:128; do
   model=${spec%%:*}; size=${spec##*:}
-  cache=runs/bench/train_$size.h5
-  [ -f "$cache" ] || build/kplab prepare --format synthetic --count 480 --size "$size" --split 0.9,0.1 \
-    --schema datasets/lsp.yaml --out "$cache" >/dev/null 2>&1
-  run=runs/bench/train_${model}_$size
-  rm -rf "$run"
-  build/kplab train experiments/bench_train.yaml --out "$run" --set model.name="$model" \
-    --set model.options.input_size="$size" --set data.cache="$cache" --json "$OUT/train_${model}_$size.json" >/dev/null 2>&1
-  echo "bench_train: wrote $OUT/train_${model}_$size.json"
-  grep '"images_per_s"' "$OUT/train_${model}_$size.json"
+  run "train_${model}_$size" --set model.name="$model" --set model.options.input_size="$size" \
+    --set data.cache="$(cache_of "$size" 480)"
 done
+
+# 2. Data parallelism on the CPU: the same cores as threads or as ranks.
+cores=$(nproc)
+cpu=(--set model.name=blazepose --set model.options.input_size=256 --set data.cache="$(cache_of 256 480)"
+     --set phases.0.batch_size=16)
+names=()
+run dist_cpu_1rank_1thread "${cpu[@]}" --threads 1; names+=(dist_cpu_1rank_1thread)
+run "dist_cpu_1rank_${cores}threads" "${cpu[@]}" --threads "$cores"; names+=("dist_cpu_1rank_${cores}threads")
+run "dist_cpu_${cores}ranks_1thread" "${cpu[@]}" --threads 1 --nproc "$cores"; names+=("dist_cpu_${cores}ranks_1thread")
+
+# 3. One GPU, when there is one.
+if command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null 2>&1; then
+  gpu=(--device cuda --set model.name=blazepose --set model.options.input_size=256
+       --set data.cache="$(cache_of 256 1200)")
+  for batch in 64 256; do
+    for precision in fp32 bf16 fp16; do
+      run "dist_cuda_b${batch}_$precision" "${gpu[@]}" --set phases.0.batch_size=$batch --precision $precision
+      names+=("dist_cuda_b${batch}_$precision")
+    done
+  done
+else
+  echo "bench_train: no CUDA device (nvidia-smi): GPU configurations skipped"
+fi
+files=()
+for n in "${names[@]}"; do files+=("$OUT/$n.json"); done
+join_json "$OUT/train_dist.json" "${files[@]}"
+rm -f "${files[@]}"

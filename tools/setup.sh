@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev libopenblas0-openmp libopencv-dev libhdf5-dev libcxxopts-dev
   libgtest-dev libonnx-dev libprotobuf-dev protobuf-compiler
-  libyaml-cpp-dev libmatio-dev nlohmann-json3-dev
+  libyaml-cpp-dev libmatio-dev nlohmann-json3-dev libgloo-dev
 )
 
 missing=()

@@ -21,6 +21,8 @@ Loader::Loader(std::shared_ptr<const CacheData> cache, LoaderOptions options)
     : cache_(std::move(cache)), options_(std::move(options)) {
   KP_CHECK(options_.batch_size > 0, "loader: batch size: expected > 0, found ", options_.batch_size);
   KP_CHECK(options_.prefetch > 0, "loader: prefetch: expected > 0, found ", options_.prefetch);
+  KP_CHECK(options_.world_size >= 1 && options_.rank >= 0 && options_.rank < options_.world_size,
+           "loader: rank: expected [0, world_size = ", options_.world_size, "), found ", options_.rank);
   for (int64_t i = 0; i < cache_->size(); ++i)
     for (int s : options_.splits)
       if (cache_->split[i] == s) rows_.push_back(i);
@@ -29,8 +31,13 @@ Loader::Loader(std::shared_ptr<const CacheData> cache, LoaderOptions options)
 
 Loader::~Loader() { stop_worker(); }
 
+int64_t Loader::samples_per_epoch() const {
+  const int64_t n = num_samples(), w = options_.world_size;
+  return options_.drop_last ? n / w : (n + w - 1) / w;
+}
+
 int64_t Loader::batches_per_epoch() const {
-  int64_t n = num_samples(), b = options_.batch_size;
+  int64_t n = samples_per_epoch(), b = options_.batch_size;
   return options_.drop_last ? n / b : (n + b - 1) / b;
 }
 
@@ -56,6 +63,13 @@ void Loader::start_epoch(int64_t epoch, int64_t skip) {
     std::mt19937_64 rng(options_.seed * 1000003ULL + static_cast<uint64_t>(epoch));
     for (int64_t i = static_cast<int64_t>(order.size()) - 1; i > 0; --i)
       std::swap(order[i], order[rng() % static_cast<uint64_t>(i + 1)]);
+  }
+  if (options_.world_size > 1 && !order.empty()) {
+    // This rank's shard: the same global order on every rank, strided.
+    std::vector<int64_t> shard(samples_per_epoch());
+    for (size_t i = 0; i < shard.size(); ++i)
+      shard[i] = order[(options_.rank + i * options_.world_size) % order.size()];
+    order = std::move(shard);
   }
   std::vector<std::vector<int64_t>> batches;
   const int64_t b = options_.batch_size;

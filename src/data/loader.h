@@ -36,6 +36,11 @@ struct LoaderOptions {
   uint64_t seed = 0;              // order = f(seed, epoch): resumable and reproducible
   int workers = 0;                // decode threads; 0 = all cores
   int prefetch = 4;               // batches decoded ahead
+  // Multi-process training: rank r of world_size W serves items r, r+W, r+2W, ...
+  // of each epoch's order (disjoint shards), truncated (drop_last) or padded by
+  // wrapping around (otherwise) to the same count on every rank.
+  int rank = 0;
+  int world_size = 1;
 };
 
 class Loader {
@@ -45,8 +50,9 @@ class Loader {
   Loader(const Loader&) = delete;
   Loader& operator=(const Loader&) = delete;
 
-  int64_t num_samples() const { return static_cast<int64_t>(rows_.size()); }
-  int64_t batches_per_epoch() const;
+  int64_t num_samples() const { return static_cast<int64_t>(rows_.size()); }  // in the splits, all ranks
+  int64_t samples_per_epoch() const;  // served to this rank per epoch
+  int64_t batches_per_epoch() const;  // of this rank
   const CacheData& cache() const { return *cache_; }
 
   // Starts serving `epoch` (its order depends only on seed and epoch) from

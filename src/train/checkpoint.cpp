@@ -37,6 +37,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
   archive.write("model_description", text_tensor(c.model));
   archive.write("metrics_csv", text_tensor(c.metrics_csv));
   if (c.augment_rng.defined()) archive.write("augment_rng", c.augment_rng);
+  if (c.augment_rng_ranks.defined()) archive.write("augment_rng_ranks", c.augment_rng_ranks);
   if (c.epoch_sums.defined()) archive.write("epoch_sums", c.epoch_sums);
   torch::serialize::OutputArchive weights;
   model.save(weights);
@@ -79,6 +80,7 @@ Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, co
   torch::Tensor scale;
   if (archive.try_read("loss_scale", scale)) c.loss_scale = scale.item<double>();
   archive.try_read("augment_rng", c.augment_rng);
+  archive.try_read("augment_rng_ranks", c.augment_rng_ranks);
   archive.try_read("epoch_sums", c.epoch_sums);
   if (model) {
     if (c.model != model_description)

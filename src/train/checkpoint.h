@@ -24,6 +24,7 @@ struct Checkpoint {
   std::string model;         // the model's describe() (YAML): the architecture
   std::string metrics_csv;   // metrics.csv so far
   torch::Tensor augment_rng; // augmentation generator state (CPU uint8)
+  torch::Tensor augment_rng_ranks;  // uint8 [W, state bytes]: each rank's generator state (multi-process runs only)
   double loss_scale = 1;     // fp16 loss scaler's scale (1 when not scaling)
   torch::Tensor epoch_sums;  // float64 [6]: loss sums (total, heatmap, coords, visibility,
                              // mirrored) and batch count of the unfinished epoch

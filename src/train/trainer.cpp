@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "eval/pck.h"
 #include "model/pose_model.h"
 #include "train/checkpoint.h"
+#include "train/distributed.h"
 #include "train/freeze.h"
 #include "train/losses.h"
 #include "train/mixed_precision.h"
@@ -104,6 +106,17 @@ Losses compute_losses(const PoseOutput& out, const AugmentedBatch& batch, const 
 
 double value(const torch::Tensor& t) { return t.defined() ? t.item<double>() : 0.0; }
 
+// The epoch's loss sums averaged over the ranks (each rank's sums are of its
+// own batches; all ranks take the same number of steps).
+std::vector<double> mean_over_ranks(const double (&sums)[5], Distributed* dist) {
+  std::vector<double> out(sums, sums + 5);
+  if (!dist) return out;
+  torch::Tensor t = torch::tensor(out, torch::kFloat64);
+  dist->all_reduce_mean({t});
+  for (int i = 0; i < 5; ++i) out[i] = t[i].item<double>();
+  return out;
+}
+
 // Validation PCK at every alpha in crop pixels, for both decoders:
 // "pck@A" from the regression coordinates, "heatmap_pck@A" from the heatmap
 // argmax with sub-pixel refinement (the one that tells how phase 1 goes).
@@ -135,6 +148,14 @@ void request_training_stop() { g_stop = true; }
 TrainResult train(const Experiment& exp, const TrainOptions& options, const ModelRegistry& registry) {
   const auto t0 = std::chrono::steady_clock::now();
   g_stop = false;
+  Distributed* dist = options.distributed.get();
+  const int rank = dist ? dist->rank() : 0, world = dist ? dist->world_size() : 1;
+  const bool main_rank = rank == 0;
+  // Test hook (tests/train/test_distributed.cpp): KPLAB_TEST_EXIT=RANK:STEPS makes
+  // that rank exit with code 3 after that many steps, as a crashed rank would.
+  int exit_rank = -1;
+  long long exit_steps = -1;
+  if (const char* hook = std::getenv("KPLAB_TEST_EXIT")) std::sscanf(hook, "%d:%lld", &exit_rank, &exit_steps);
   const torch::Device device = parse_device(options.device);
   const Precision precision = parse_precision(options.precision, device);
   const Schema schema = load_schema(exp.data.schema);
@@ -159,8 +180,10 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   const std::string last_path = (ckpt_dir / "last.pt").string(), best_path = (ckpt_dir / "best.pt").string();
   if (!options.resume && fs::exists(last_path))
     throw input_error(options.run_dir, "checkpoints/last.pt", "a new run folder (or --resume)", "an existing run");
-  fs::create_directories(ckpt_dir);
-  write_text((run / "config.yaml").string(), experiment_yaml(exp));
+  if (main_rank) {
+    fs::create_directories(ckpt_dir);
+    write_text((run / "config.yaml").string(), experiment_yaml(exp));
+  }
 
   Checkpoint state;
   state.config = experiment_yaml(exp);
@@ -176,7 +199,15 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     state.augment_rng = saved.augment_rng;
     state.epoch_sums = saved.epoch_sums;
     state.loss_scale = saved.loss_scale;
-    if (saved.config != state.config)
+    // Each rank continues its own augmentation stream when the world size is the one saved.
+    const int64_t saved_world = saved.augment_rng_ranks.defined() ? saved.augment_rng_ranks.size(0) : 1;
+    if (saved_world == world && world > 1) state.augment_rng = saved.augment_rng_ranks[rank].clone();
+    if (saved_world != world && main_rank)
+      std::fprintf(stderr,
+                   "note: %s was saved by %lld rank(s), this run has %d: every rank continues from rank 0's "
+                   "augmentation state, and the rest of an unfinished epoch is sharded differently\n",
+                   last_path.c_str(), static_cast<long long>(saved_world), world);
+    if (saved.config != state.config && main_rank)
       std::fprintf(stderr, "note: the experiment differs from the one %s was saved with; continuing with the new one\n",
                    last_path.c_str());
   }
@@ -187,6 +218,14 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     state.metrics_csv = header + ",images_per_s,seconds\n";
   }
 
+  if (dist) {
+    // Every rank starts from rank 0's weights (the same seed gives the same
+    // ones, but nothing else would keep that true across builds and devices).
+    std::vector<torch::Tensor> tensors = model->parameters();
+    for (const auto& b : model->buffers()) tensors.push_back(b);
+    dist->broadcast(tensors, 0);
+  }
+
   const torch::Tensor flip_perm = torch::tensor(schema.flip_permutation(), torch::kInt64);
   HeatmapCodec codec{model->input_size(), model->heatmap_size(), static_cast<float>(exp.data.sigma)};
   LoaderOptions vo;
@@ -195,11 +234,14 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   vo.shuffle = false;
   vo.drop_last = false;
   vo.workers = exp.data.workers;
-  Loader val_loader(cache, vo);
+  // Validation runs on rank 0 only, over the whole split.
+  std::unique_ptr<Loader> val_loader;
+  if (main_rank) val_loader = std::make_unique<Loader>(cache, vo);
   const std::string headline = headline_key(exp.eval);
 
   TrainResult result;
   int64_t images = 0;
+  double step_seconds = 0;  // inside the epochs' step loops
   LossScaler scaler(precision == Precision::fp16);
   if (options.resume && scaler.enabled() && state.loss_scale > 1) scaler.set_scale(state.loss_scale);
   for (int64_t p = state.phase; p < static_cast<int64_t>(exp.phases.size()); ++p) {
@@ -213,10 +255,15 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     lo.splits = exp.data.train_splits;
     lo.seed = exp.seed + 1000003ULL * static_cast<uint64_t>(p);
     lo.workers = exp.data.workers;
+    lo.rank = rank;
+    lo.world_size = world;
     Loader loader(cache, lo);
     KP_CHECK(loader.batches_per_epoch() > 0, exp.data.cache, ": train splits: expected at least one batch of ",
-             phase.batch_size, " people, found ", loader.num_samples());
-    Augmenter augmenter(exp.data.augmentation, schema.flip_permutation(), exp.seed + 7919ULL * static_cast<uint64_t>(p));
+             phase.batch_size, " people", world > 1 ? str(" on each of ", world, " ranks") : std::string(),
+             ", found ", loader.num_samples());
+    // Each rank draws its own augmentations (rank 0's stream is the single-process one).
+    Augmenter augmenter(exp.data.augmentation, schema.flip_permutation(),
+                        exp.seed + 7919ULL * static_cast<uint64_t>(p) + 104729ULL * static_cast<uint64_t>(rank));
     if (resuming_here) {
       // Optimizer state lives in last.pt only for the phase it was saved in.
       load_checkpoint(last_path, nullptr, description, optimizer.get());
@@ -228,17 +275,21 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     const int64_t per_epoch = loader.batches_per_epoch(), total_steps = phase.epochs * per_epoch;
     int64_t trainable = 0;
     for (const auto& t : params) trainable += t.numel();
-    std::fprintf(stderr, "phase %lld/%zu '%s': %lld epochs x %lld steps, %lld of %lld parameters trainable (%s, %s)\n",
-                 static_cast<long long>(p + 1), exp.phases.size(), phase.name.c_str(),
-                 static_cast<long long>(phase.epochs), static_cast<long long>(per_epoch),
-                 static_cast<long long>(trainable), static_cast<long long>(count_parameters(*model)),
-                 options.device.c_str(), precision_name(precision));
+    if (main_rank)
+      std::fprintf(stderr, "phase %lld/%zu '%s': %lld epochs x %lld steps, %lld of %lld parameters trainable (%s, %s%s)\n",
+                   static_cast<long long>(p + 1), exp.phases.size(), phase.name.c_str(),
+                   static_cast<long long>(phase.epochs), static_cast<long long>(per_epoch),
+                   static_cast<long long>(trainable), static_cast<long long>(count_parameters(*model)),
+                   options.device.c_str(), precision_name(precision),
+                   world > 1 ? str(", ", world, " ranks x batch ", phase.batch_size, " = global batch ",
+                                   world * phase.batch_size).c_str()
+                             : "");
 
     for (int64_t e = state.epoch; e < phase.epochs; ++e) {
       const auto te = std::chrono::steady_clock::now();
       loader.start_epoch(e, state.batch);
       // A live bar on a terminal; elsewhere (logs, CI) only the per-epoch line below.
-      Progress bar(str(phase.name, " ", e + 1, "/", phase.epochs), per_epoch, options.progress && isatty(STDERR_FILENO));
+      Progress bar(str(phase.name, " ", e + 1, "/", phase.epochs), per_epoch, options.progress && main_rank && isatty(STDERR_FILENO));
       bar.step(state.batch);
       // Loss sums of the epoch; a resumed epoch continues those of its first part.
       double sums[5] = {0, 0, 0, 0, 0};
@@ -263,6 +314,8 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         Losses l = compute_losses(out, in, codec, phase.loss, flip_perm, model->input_size());
         optimizer->zero_grad();
         scaler.scale(l.total).backward();
+        // Data parallelism: every rank steps with the mean of all ranks' gradients.
+        if (dist) dist->all_reduce_mean_gradients(params);
         const bool finite = scaler.unscale(params);
         if (finite) {
           if (phase.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, phase.grad_clip);
@@ -274,7 +327,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         ++state.batch;
         ++result.steps;
         ++batches;
-        epoch_images += b->images.size(0);
+        epoch_images += b->images.size(0) * world;
         double parts[5] = {value(l.total), value(l.heatmap), value(l.coords), value(l.visibility), value(l.mirrored)};
         for (int i = 0; i < 5; ++i) sums[i] += parts[i];
         char extra[64];
@@ -282,62 +335,81 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         std::snprintf(extra, sizeof extra, "loss %.4f %.0f img/s", sums[0] / batches,
                       elapsed > 0 ? epoch_images / elapsed : 0.0);
         bar.step(1, extra);
-        if (g_stop || (options.stop_after_steps >= 0 && result.steps >= options.stop_after_steps)) {
+        if (rank == exit_rank && result.steps == exit_steps) {
+          std::fprintf(stderr, "rank %d: exiting with code 3 after %lld steps (KPLAB_TEST_EXIT)\n", rank, exit_steps);
+          std::_Exit(3);
+        }
+        bool stop = g_stop || (options.stop_after_steps >= 0 && result.steps >= options.stop_after_steps);
+        if (dist) stop = dist->any(stop);  // all ranks stop after the same step
+        if (stop) {
           state.epoch = e;
           state.augment_rng = augmenter.generator().get_state();
-          state.epoch_sums = torch::tensor({sums[0], sums[1], sums[2], sums[3], sums[4], double(batches)}, torch::kFloat64);
-          save_checkpoint(last_path, state, *model, optimizer.get());
+          if (dist) state.augment_rng_ranks = torch::stack(dist->all_gather(state.augment_rng));
+          const std::vector<double> m = mean_over_ranks(sums, dist);
+          state.epoch_sums = torch::tensor({m[0], m[1], m[2], m[3], m[4], double(batches)}, torch::kFloat64);
+          if (main_rank) save_checkpoint(last_path, state, *model, optimizer.get());
+          if (dist) dist->wait_for_main("saving last.pt");
           result.interrupted = true;
           result.best_metric = state.best_metric;
           result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
           images += epoch_images;
           result.images_per_s = images / result.seconds;
-          std::fprintf(stderr, "\nstopped: %s saved (phase %lld, epoch %lld, batch %lld); continue with --resume\n",
-                       last_path.c_str(), static_cast<long long>(p + 1), static_cast<long long>(e + 1),
-                       static_cast<long long>(state.batch));
+          step_seconds += elapsed;
+          result.step_images_per_s = step_seconds > 0 ? images / step_seconds : 0;
+          if (main_rank)
+            std::fprintf(stderr, "\nstopped: %s saved (phase %lld, epoch %lld, batch %lld); continue with --resume\n",
+                         last_path.c_str(), static_cast<long long>(p + 1), static_cast<long long>(e + 1),
+                         static_cast<long long>(state.batch));
           return result;
         }
       }
       bar.finish();
       images += epoch_images;
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - te).count();
-      auto val = validate(*model, val_loader, codec, exp.eval, schema, device);
-      result.last_validation = val;
-      const double headline_value = val.count(headline) ? val[headline] : -1;
-      std::ostringstream row;
-      row << phase.name << "," << e + 1 << "," << state.step << "," << lr;
-      for (double s : sums) row << "," << (batches ? s / batches : 0.0);
-      for (double a : exp.eval.alphas) row << "," << val[str("pck@", a)];
-      for (double a : exp.eval.alphas) row << "," << val[str("heatmap_pck@", a)];
-      row << "," << (secs > 0 ? epoch_images / secs : 0.0) << "," << secs << "\n";
-      state.metrics_csv += row.str();
-      write_text((run / "metrics.csv").string(), state.metrics_csv);
-      const std::string at = headline.substr(headline.find('@'));
-      std::fprintf(stderr,
-                   "%s epoch %lld/%lld: loss %.4f (heatmap %.4f coords %.5f visibility %.4f) val PCK%s regression "
-                   "%.1f%% heatmap %.1f%% lr %.2e %.0f img/s %.1fs\n",
-                   phase.name.c_str(), static_cast<long long>(e + 1), static_cast<long long>(phase.epochs),
-                   sums[0] / std::max<int64_t>(batches, 1), sums[1] / std::max<int64_t>(batches, 1),
-                   sums[2] / std::max<int64_t>(batches, 1), sums[3] / std::max<int64_t>(batches, 1), at.c_str(),
-                   100 * val["pck" + at], 100 * val["heatmap_pck" + at], lr, secs > 0 ? epoch_images / secs : 0.0, secs);
-
+      step_seconds += secs;
+      const std::vector<double> m = mean_over_ranks(sums, dist);
       state.epoch = e + 1;
       state.batch = 0;
       state.augment_rng = augmenter.generator().get_state();
-      if (headline_value > state.best_metric) {
-        state.best_metric = headline_value;
-        save_checkpoint(best_path, state, *model, nullptr);
+      if (dist) state.augment_rng_ranks = torch::stack(dist->all_gather(state.augment_rng));
+      if (main_rank) {
+        auto val = validate(*model, *val_loader, codec, exp.eval, schema, device);
+        result.last_validation = val;
+        const double headline_value = val.count(headline) ? val[headline] : -1;
+        std::ostringstream row;
+        row << phase.name << "," << e + 1 << "," << state.step << "," << lr;
+        for (double s : m) row << "," << (batches ? s / batches : 0.0);
+        for (double a : exp.eval.alphas) row << "," << val[str("pck@", a)];
+        for (double a : exp.eval.alphas) row << "," << val[str("heatmap_pck@", a)];
+        row << "," << (secs > 0 ? epoch_images / secs : 0.0) << "," << secs << "\n";
+        state.metrics_csv += row.str();
+        write_text((run / "metrics.csv").string(), state.metrics_csv);
+        const std::string at = headline.substr(headline.find('@'));
+        const double nb = static_cast<double>(std::max<int64_t>(batches, 1));
+        std::fprintf(stderr,
+                     "%s epoch %lld/%lld: loss %.4f (heatmap %.4f coords %.5f visibility %.4f) val PCK%s regression "
+                     "%.1f%% heatmap %.1f%% lr %.2e %.0f img/s %.1fs\n",
+                     phase.name.c_str(), static_cast<long long>(e + 1), static_cast<long long>(phase.epochs),
+                     m[0] / nb, m[1] / nb, m[2] / nb, m[3] / nb, at.c_str(), 100 * val["pck" + at],
+                     100 * val["heatmap_pck" + at], lr, secs > 0 ? epoch_images / secs : 0.0, secs);
+        if (headline_value > state.best_metric) {
+          state.best_metric = headline_value;
+          save_checkpoint(best_path, state, *model, nullptr);
+        }
+        save_checkpoint(last_path, state, *model, optimizer.get());
       }
-      save_checkpoint(last_path, state, *model, optimizer.get());
+      if (dist) dist->wait_for_main("validation and checkpoints");
     }
     // The next phase starts fresh: record that in last.pt so a resume lands there.
     state.phase = p + 1;
     state.epoch = state.batch = state.step = 0;
-    save_checkpoint(last_path, state, *model, nullptr);
+    if (main_rank) save_checkpoint(last_path, state, *model, nullptr);
+    if (dist) dist->wait_for_main("saving last.pt");
   }
   result.best_metric = state.best_metric;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   result.images_per_s = result.seconds > 0 ? images / result.seconds : 0;
+  result.step_images_per_s = step_seconds > 0 ? images / step_seconds : 0;
   return result;
 }
 

@@ -8,12 +8,15 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "model/pose_model.h"
 #include "train/experiment.h"
 
 namespace kplab {
+
+class Distributed;  // train/distributed.h
 
 struct TrainOptions {
   std::string run_dir;            // created if missing
@@ -22,6 +25,12 @@ struct TrainOptions {
   bool resume = false;            // continue from run_dir/checkpoints/last.pt
   bool progress = true;           // progress bar on a terminal
   int64_t stop_after_steps = -1;  // stop (as on Ctrl-C) after this many steps of this invocation; -1: never
+  // Multi-process data-parallel training (train/distributed.h); null: this process trains alone.
+  // Each rank trains on its own shard of every epoch with the phase's batch_size, so the global
+  // batch is world_size x batch_size; gradients are averaged over the ranks after every backward
+  // (before clipping and the step); rank 0 alone validates and writes metrics.csv, config.yaml and
+  // the checkpoints while the others wait; on --resume every rank loads last.pt.
+  std::shared_ptr<Distributed> distributed;
 };
 
 struct TrainResult {
@@ -30,7 +39,8 @@ struct TrainResult {
   double best_metric = -1;        // best validation PCK (the eval alpha closest to 0.2)
   std::map<std::string, double> last_validation;  // "pck@0.2" -> value, of the last epoch
   double seconds = 0;
-  double images_per_s = 0;        // training throughput of this invocation (loader + augmentation + step)
+  double images_per_s = 0;        // training throughput of this invocation (loader + augmentation + step), all ranks
+  double step_images_per_s = 0;   // the same over the training steps only (no start-up, validation or checkpoints)
 };
 
 // `registry` builds the experiment's model (models/ fills it: model_registry()).
