@@ -252,7 +252,9 @@ YAML::Node BlazePoseImpl::describe() const {
   opts["vit_heads"] = o.vit_heads();
   opts["vit_mlp"] = o.vit_mlp();
   opts["extra_stage"] = o.extra_stage();
-  opts["regression_pool"] = o.regression_pool();
+  // Written only when not the default: checkpoints saved before the option
+  // existed describe the same architecture without it and must still load.
+  if (o.regression_pool() != "avg") opts["regression_pool"] = o.regression_pool();
   YAML::Node node;
   node["name"] = name_;
   node["options"] = opts;

@@ -95,6 +95,24 @@ TEST_P(EveryModel, DescribeRebuildsTheSameArchitecture) {
 INSTANTIATE_TEST_SUITE_P(Registry, EveryModel, ::testing::ValuesIn(model_registry().names()),
                          [](const auto& info) { return info.param; });
 
+TEST(RegressionPool, FlattenFeedsEveryCellAndTheDefaultKeepsOldDescriptions) {
+  PoseModel avg = create_model("blazepose_lite", YAML::Load("{input_size: 128}"));
+  PoseModel flat = create_model("blazepose_lite", YAML::Load("{input_size: 128, regression_pool: flatten}"));
+  // Checkpoints written before the option existed carry no regression_pool key.
+  EXPECT_FALSE(avg->describe()["options"]["regression_pool"]);
+  EXPECT_EQ(flat->describe()["options"]["regression_pool"].as<std::string>(), "flatten");
+  // The last map is 2 x 2 at 128 px: the fully connected layers see 4x the features (3 x K outputs).
+  EXPECT_EQ(count_parameters(*flat) - count_parameters(*avg), 3 * 192 * 14 * 3);
+  PoseOutput out = flat->forward(torch::rand({2, 3, 128, 128}));
+  EXPECT_EQ(out.coords.sizes(), (std::vector<int64_t>{2, 14, 2}));
+  try {
+    create_model("blazepose_lite", YAML::Load("{regression_pool: max}"));
+    FAIL() << "regression_pool: max accepted";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("avg or flatten"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ModelRegistry, UnknownNameFailsListingTheKnownOnes) {
   try {
     create_model("blazepsoe");

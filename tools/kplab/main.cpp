@@ -18,21 +18,20 @@ namespace {
 struct Verb {
   const char* name;
   const char* summary;
-  std::function<int(int, char**)> run;  // empty: not built yet
-  const char* pending;                  // what will bring it
+  std::function<int(int, char**)> run;
 };
 
 const std::vector<Verb>& verbs() {
   static const std::vector<Verb> table = {
-      {"prepare", "read a raw dataset, validate it, crop each person, write the HDF5 cache", kplab::cli::prepare, ""},
-      {"train", "run an experiment's training phases", kplab::cli::train, ""},
-      {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", kplab::cli::eval, ""},
-      {"bench", "latency (median, p90, p99) of LibTorch and ONNX, params, MACs", kplab::cli::bench, ""},
-      {"ablate", "train, evaluate and benchmark several variants under one budget", kplab::cli::ablate, ""},
-      {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model, ""},
-      {"lint-onnx", "TFLite-compatibility report for any ONNX file", kplab::cli::lint_onnx, ""},
-      {"predict", "keypoints and skeleton overlays through the exported model", kplab::cli::predict, "evaluation"},
-      {"report", "self-contained HTML report with plots", kplab::cli::report, "reports"},
+      {"prepare", "read a raw dataset, validate it, crop each person, write the HDF5 cache", kplab::cli::prepare},
+      {"train", "run an experiment's training phases", kplab::cli::train},
+      {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", kplab::cli::eval},
+      {"bench", "latency (median, p90, p99) of LibTorch and ONNX, params, MACs", kplab::cli::bench},
+      {"ablate", "train, evaluate and benchmark several variants under one budget", kplab::cli::ablate},
+      {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model},
+      {"lint-onnx", "TFLite-compatibility report for any ONNX file", kplab::cli::lint_onnx},
+      {"predict", "keypoints, overlays, joint angles and repetitions through the exported ONNX", kplab::cli::predict},
+      {"report", "self-contained HTML report with plots", kplab::cli::report},
   };
   return table;
 }
@@ -42,7 +41,7 @@ void usage(FILE* out) {
                "kplab: research custom keypoint networks, from an ablation table to a TFLite-ready file.\n\n"
                "usage: kplab VERB [options]   (kplab VERB --help for each verb's options)\n\nverbs:\n");
   for (const auto& v : verbs())
-    std::fprintf(out, "  %-10s %s%s\n", v.name, v.summary, v.run ? "" : "  [not built yet]");
+    std::fprintf(out, "  %-10s %s\n", v.name, v.summary);
 }
 
 }  // namespace
@@ -60,10 +59,6 @@ int main(int argc, char** argv) {
   if (!verb) {
     std::fprintf(stderr, "kplab: unknown verb '%s'\n", name.c_str());
     usage(stderr);
-    return 2;
-  }
-  if (!verb->run) {
-    std::fprintf(stderr, "kplab %s: not built yet (arrives with %s)\n", verb->name, verb->pending);
     return 2;
   }
   // LibTorch starts with one thread here; all cores make forward passes ~4x faster.
