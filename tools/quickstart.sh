@@ -3,8 +3,8 @@
 # default data: install, build, generate synthetic people in the LSP schema,
 # prepare their HDF5 cache, train blazepose_lite in two phases on 2 CPU cores
 # (experiments/quick_synthetic.yaml, about three minutes), evaluate the best
-# checkpoint on the test split, and export it to a checked, TFLite-linted,
-# parity-proven ONNX file.
+# checkpoint on the test split, export it to a checked, TFLite-linted,
+# parity-proven ONNX file, and write the run's HTML report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -21,4 +21,6 @@ echo "== evaluate: best checkpoint on the synthetic test split"
 build/kplab eval "$OUT/train" --split test --json "$OUT/eval_test.json"
 echo "== export: best checkpoint -> $OUT/model.onnx"
 build/kplab export "$OUT/train" --onnx "$OUT/model.onnx" --force
-echo "quickstart: done; cache, run (metrics.csv, checkpoints), eval_test.json and model.onnx in $OUT/"
+echo "== report: $OUT/report.html"
+build/kplab report "$OUT/train" --split test --out "$OUT/report.html"
+echo "quickstart: done; cache, run (metrics.csv, checkpoints), eval_test.json, model.onnx and report.html in $OUT/"
