@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "ablation/ablation_spec.h"
 #include "core/error.h"
+#include "models/registry.h"
 #include "support/expect_error.h"
 #include "support/temp_dir.h"
 #include "train/experiment.h"
@@ -655,6 +657,18 @@ TEST(ExperimentShipped, EveryShippedExperimentParses) {
   if (files.empty()) GTEST_SKIP() << "no experiments/*.yaml yet";
   for (const auto& f : files) {
     SCOPED_TRACE(f);
+    if (YAML::LoadFile(f)["variants"]) {
+      // An ablation file: every variant's experiment loads and its model builds.
+      AblationSpec spec;
+      ASSERT_NO_THROW(spec = load_ablation(f));
+      for (const auto& v : spec.variants) {
+        SCOPED_TRACE(v.name);
+        Experiment e;
+        ASSERT_NO_THROW(e = load_experiment(v.experiment, v.overrides));
+        EXPECT_NO_THROW(create_model(e.model, e.model_options));
+      }
+      continue;
+    }
     Experiment e;
     ASSERT_NO_THROW(e = load_experiment(f));
     EXPECT_FALSE(e.model.empty());
