@@ -18,6 +18,7 @@
 
 #include "data/prepare.h"
 #include "models/registry.h"
+#include "support/cli_run.h"
 #include "support/temp_dir.h"
 #include "train/experiment.h"
 #include "train/trainer.h"
@@ -27,40 +28,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::TempDir;
+using test::has;
+using test::lines;
+using test::quote;
+using test::slurp;
+using Result = test::CliResult;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
-
-Result kplab(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd = "OMP_NUM_THREADS=1 " + quote(KPLAB_BINARY) + " " + args + " >" + quote(out) + " 2>" +
-                          quote(err) + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+Result kplab(const TempDir& dir, const std::string& args) { return test::run_kplab(dir, args, "OMP_NUM_THREADS=1"); }
 
 // A 24-person synthetic cache at 64 px and blazepose_lite trained on it for
 // one epoch in each of two phases: built once, shared by the tests (read only).

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/cache.h"
+#include "support/cli_run.h"
 #include "support/temp_dir.h"
 
 namespace kplab {
@@ -23,41 +24,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::TempDir;
+using test::has;
+using test::lines;
+using test::quote;
+using test::slurp;
+using Result = test::CliResult;
 
-struct Result {
-  int code = -1;    // exit status, -1 when killed by a signal
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-
-// Runs `kplab ARGS` with stdout and stderr captured to files in `dir`.
-Result kplab(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd = quote(KPLAB_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+Result kplab(const TempDir& dir, const std::string& args) { return test::run_kplab(dir, args); }
 
 std::string lsp_schema() { return quote(std::string(KPLAB_SOURCE_DIR) + "/datasets/lsp.yaml"); }
 

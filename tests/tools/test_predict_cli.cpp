@@ -24,6 +24,7 @@
 #include "export/export_model.h"
 #include "export/onnx_graph.h"
 #include "models/registry.h"
+#include "support/cli_run.h"
 #include "support/temp_dir.h"
 
 namespace kplab {
@@ -31,31 +32,18 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::TempDir;
+using test::has;
+using test::lines;
+using test::quote;
+using test::slurp;
+using Result = test::CliResult;
+
+Result kplab(const TempDir& dir, const std::string& args) { return test::run_kplab(dir, args); }
 
 constexpr int kSize = 64;    // model input
 constexpr int kJoints = 14;  // LSP
 constexpr int kAngles = 5;   // left/right knee, left/right hip, neck inclination
 constexpr int kColumns = 2 + 3 * kJoints + kAngles;
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
-}
 
 std::vector<std::string> fields(const std::string& line) {
   std::vector<std::string> out;
@@ -66,20 +54,7 @@ std::vector<std::string> fields(const std::string& line) {
   return out;
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 std::string lsp_schema() { return std::string(KPLAB_SOURCE_DIR) + "/datasets/lsp.yaml"; }
-
-Result kplab(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd = quote(KPLAB_BINARY) + " " + args + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
 
 // A w x h picture with a bright figure-like blob, so overlays are not blank.
 cv::Mat picture(int w, int h, int seed) {

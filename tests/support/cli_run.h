@@ -1,0 +1,27 @@
+// Running the kplab binary (KPLAB_BINARY) from a test, with stdout and stderr
+// captured: the one helper every CLI test shares.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "support/temp_dir.h"
+
+namespace kplab::test {
+
+struct CliResult {
+  int code = -1;    // exit status, -1 when killed by a signal
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs `ENV kplab ARGS </dev/null`, capturing both streams into files in
+// `dir` (`env` e.g. "OMP_NUM_THREADS=1", may be empty).
+CliResult run_kplab(const TempDir& dir, const std::string& args, const std::string& env = "");
+
+std::string slurp(const std::string& path);                  // a whole file ("" when missing)
+std::string quote(const std::string& s);                     // single-quoted for the shell
+std::vector<std::string> lines(const std::string& text);     // non-empty lines
+bool has(const std::string& text, const std::string& part);  // substring test
+
+}  // namespace kplab::test
