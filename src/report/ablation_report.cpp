@@ -235,26 +235,8 @@ Report ablation_report(const std::string& dir_arg, const ReportOptions& options)
     page.add_section("charts", "Charts", note_html("No variant is done yet: nothing to plot."));
   } else {
     // PCK over alpha, per joint, latency against accuracy.
-    std::vector<Series> curves;
-    for (size_t i = 0; i < done.size(); ++i) {
-      const nlohmann::json& e = done[i].scores;
-      Series s;
-      s.name = done[i].row->variant + " (AUC " + percent(e.value("auc", nlohmann::json())) + ")";
-      s.colour = palette(static_cast<int>(i));
-      if (e.contains("pck_curve") && e["pck_curve"].is_object()) {
-        for (const auto& a : e["pck_curve"].value("alpha", nlohmann::json::array()))
-          s.x.push_back(a.is_number() ? a.get<double>() : kNaN);
-        for (const auto& y : e["pck_curve"].value("pck", nlohmann::json::array()))
-          s.y.push_back(y.is_number() ? y.get<double>() : kNaN);
-      }
-      curves.push_back(s);
-    }
-    LineChartOptions lo;
-    lo.title = "PCK over alpha per variant";
-    lo.x_label = "alpha (fraction of the torso)";
-    lo.y_label = "PCK";
-    lo.percent_y = true;
-    lo.y_min = 0, lo.y_max = 1, lo.x_min = 0, lo.x_max = 0.5;
+    std::vector<std::pair<std::string, nlohmann::json>> evals;
+    for (const auto& v : done) evals.push_back({v.row->variant, v.scores});
 
     std::vector<ScatterPoint> points;
     int without_latency = 0;
@@ -271,7 +253,7 @@ Report ablation_report(const std::string& dir_arg, const ReportOptions& options)
     }
     ChartFrame so;
     so.title = "Latency against accuracy";
-    so.x_label = "latency per image, ms (ONNX Runtime; LibTorch where marked)";
+    so.x_label = "batch-1 latency, ms (ONNX graph in OpenCV DNN; LibTorch where marked)";
     so.y_label = "PCK@0.2";
     so.percent_y = true;
     // Latency from zero (a ratio scale: twice as far is twice as slow); PCK
@@ -312,7 +294,7 @@ Report ablation_report(const std::string& dir_arg, const ReportOptions& options)
     page.add_section(
         "accuracy", "Accuracy",
         figure_grid_html(
-            {figure_html(line_chart(curves, lo), "Each variant's headline decoder; the AUC is the mean over alpha in [0, 0.5]."),
+            {figure_html(pck_curve_chart(evals, "PCK over alpha per variant"), "Each variant's headline decoder; the AUC is the mean over alpha in [0, 0.5]."),
              figure_html(scatter_chart(points, so),
                          without_latency ? str(without_latency, " variant(s) without a latency or PCK are not shown.")
                                          : "Up and to the left is better."),

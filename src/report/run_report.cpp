@@ -120,8 +120,26 @@ std::string validation_chart(const MetricsTable& m) {
   return line_chart(series, o);
 }
 
+
+std::string model_text(const TrainedModel& tm, const std::string& name) {
+  const int64_t params = count_parameters(*tm.model);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f M", params / 1e6);
+  return name + " \xC2\xB7 " + std::to_string(tm.model->input_size()) + " px \xC2\xB7 " + buf + " parameters";
+}
+
+std::string checkpoint_text(const TrainedModel& tm, const Experiment& exp) {
+  std::string s = fs::path(tm.checkpoint).filename().string();
+  const auto& m = tm.meta;
+  if (m.phase >= 0 && m.phase < static_cast<int64_t>(exp.phases.size()))
+    s += str(" (phase ", m.phase + 1, " '", exp.phases[m.phase].name, "', epoch ", m.epoch, ")");
+  return s;
+}
+
+}  // namespace
+
 std::string pck_curve_chart(const std::vector<std::pair<std::string, nlohmann::json>>& evals, const std::string& title,
-                            const std::vector<bool>& dashed = {}) {
+                            const std::vector<bool>& dashed) {
   LineChartOptions o;
   o.title = title;
   o.x_label = "alpha (fraction of the torso)";
@@ -148,23 +166,6 @@ std::string pck_curve_chart(const std::vector<std::pair<std::string, nlohmann::j
   }
   return line_chart(series, o);
 }
-
-std::string model_text(const TrainedModel& tm, const std::string& name) {
-  const int64_t params = count_parameters(*tm.model);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f M", params / 1e6);
-  return name + " \xC2\xB7 " + std::to_string(tm.model->input_size()) + " px \xC2\xB7 " + buf + " parameters";
-}
-
-std::string checkpoint_text(const TrainedModel& tm, const Experiment& exp) {
-  std::string s = fs::path(tm.checkpoint).filename().string();
-  const auto& m = tm.meta;
-  if (m.phase >= 0 && m.phase < static_cast<int64_t>(exp.phases.size()))
-    s += str(" (phase ", m.phase + 1, " '", exp.phases[m.phase].name, "', epoch ", m.epoch, ")");
-  return s;
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------- pieces
 

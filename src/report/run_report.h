@@ -96,6 +96,11 @@ std::string percent(const nlohmann::json& value);
 // j[key] as a number, NaN when absent or null.
 double number_or_nan(const nlohmann::json& j, const std::string& key);
 
+// PCK over alpha (evaluate()'s pck_curve) of several evaluations, one line
+// each, named with their AUC; `dashed[i]` draws line i dashed.
+std::string pck_curve_chart(const std::vector<std::pair<std::string, nlohmann::json>>& evals, const std::string& title,
+                            const std::vector<bool>& dashed = {});
+
 // Percent values of `per_joint` (name -> PCK or null) in `joints` order, NaN where null.
 std::vector<double> per_joint_values(const nlohmann::json& per_joint, const std::vector<std::string>& joints);
 
