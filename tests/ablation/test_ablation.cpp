@@ -14,6 +14,7 @@
 #include "ablation/results_table.h"
 #include "core/error.h"
 #include "data/prepare.h"
+#include "support/cli_run.h"
 #include "support/temp_dir.h"
 
 namespace kplab {
@@ -21,10 +22,7 @@ namespace {
 
 using test::TempDir;
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using test::slurp;
 
 std::string error_of(const std::string& path) {
   try {
@@ -125,9 +123,9 @@ TEST(AblateCli, TwoVariantsTrainEvaluateBenchmarkAndResume) {
   const std::string out = dir.file("abl"), log = dir.file("log.txt");
   const std::string cmd = std::string(KPLAB_BINARY) + " ablate " + dir.file("abl.yaml") + " --out " + out +
                           " --threads 1 > " + log + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(log);
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(log);
 
-  nlohmann::json r = nlohmann::json::parse(read(out + "/results.json"));
+  nlohmann::json r = nlohmann::json::parse(slurp(out + "/results.json"));
   ASSERT_EQ(r["rows"].size(), 2u);
   EXPECT_EQ(r["split"], "test");
   for (const auto& row : r["rows"]) {
@@ -141,15 +139,15 @@ TEST(AblateCli, TwoVariantsTrainEvaluateBenchmarkAndResume) {
   EXPECT_EQ(r["rows"][0]["variant"], "avg");
   EXPECT_EQ(r["rows"][1]["variant"], "narrow");
   EXPECT_LT(r["rows"][1]["params"].get<int64_t>(), r["rows"][0]["params"].get<int64_t>());
-  const std::string csv = read(out + "/results.csv"), md = read(out + "/results.md");
+  const std::string csv = slurp(out + "/results.csv"), md = slurp(out + "/results.md");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
   EXPECT_NE(md.find("| avg |"), std::string::npos);
   EXPECT_NE(md.find("| narrow |"), std::string::npos);
 
   // Again: both rows are kept, nothing retrains.
   const auto before = std::filesystem::last_write_time(out + "/avg/checkpoints/last.pt");
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(log);
-  EXPECT_NE(read(log).find("avg: done before, kept"), std::string::npos) << read(log);
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(log);
+  EXPECT_NE(slurp(log).find("avg: done before, kept"), std::string::npos) << slurp(log);
   EXPECT_EQ(std::filesystem::last_write_time(out + "/avg/checkpoints/last.pt"), before);
 }
 
@@ -165,7 +163,7 @@ TEST(AblateCli, VariantsOnDifferentDataAreRefusedBeforeTraining) {
   const std::string cmd = std::string(KPLAB_BINARY) + " ablate " + dir.file("abl.yaml") + " --out " +
                           dir.file("out") + " > " + log + " 2>&1";
   EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 1);
-  EXPECT_NE(read(log).find("same data"), std::string::npos) << read(log);
+  EXPECT_NE(slurp(log).find("same data"), std::string::npos) << slurp(log);
   EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
 }
 
@@ -174,8 +172,8 @@ TEST(BenchCli, RegistryModelJsonHasBothRuntimesAtEachBatch) {
   const std::string json = dir.file("b.json"), log = dir.file("log.txt");
   const std::string cmd = std::string(KPLAB_BINARY) + " bench blazepose_lite --size 64 --batch 1,2 --threads 1 " +
                           "--warmup 1 --repeats 3 --json " + json + " > " + log + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(log);
-  nlohmann::json j = nlohmann::json::parse(read(json));
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(log);
+  nlohmann::json j = nlohmann::json::parse(slurp(json));
   EXPECT_EQ(j["model"], "blazepose_lite");
   EXPECT_GT(j["parameters"].get<int64_t>(), 0);
   EXPECT_GT(j["macs"].get<int64_t>(), 0);

@@ -19,6 +19,8 @@
 #include "data/loader.h"
 #include "data/prepare.h"
 #include "models/registry.h"
+#include "support/cli_run.h"
+#include "support/run_fixtures.h"
 #include "support/temp_dir.h"
 #include "train/checkpoint.h"
 #include "train/distributed.h"
@@ -27,11 +29,8 @@ namespace kplab {
 namespace {
 
 using test::TempDir;
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using test::epoch_losses;
+using test::slurp;
 
 // A 24-person synthetic cache at 64 px (20 train, 2 val, 2 test) and a one-phase
 // experiment on it: no augmentation (so the samples a step sees depend only on
@@ -77,34 +76,14 @@ struct TinyDist {
     const auto t0 = std::chrono::steady_clock::now();
     const int status = std::system(cmd.c_str());
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), s, read(log)};
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), s, slurp(log)};
   }
 
   std::map<std::string, torch::Tensor> weights(const std::string& out) const {
-    PoseModel m = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
-    YAML::Emitter e;
-    e << m->describe();
-    load_checkpoint(dir.file(out) + "/checkpoints/last.pt", m.get(), e.c_str(), nullptr);
-    std::map<std::string, torch::Tensor> w;
-    for (const auto& p : m->named_parameters()) w[p.key()] = p.value().detach().clone();
-    return w;
+    return test::last_weights(dir.file(out), "blazepose_lite", "{input_size: 64}");
   }
 };
 
-// The "loss" column (the fifth) of each metrics.csv row after the header.
-std::vector<double> losses(const std::string& path) {
-  std::vector<double> out;
-  std::istringstream in(read(path));
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::istringstream row(line);
-    std::string field;
-    for (int i = 0; i < 5; ++i) std::getline(row, field, ',');
-    out.push_back(std::stod(field));
-  }
-  return out;
-}
 
 // The rows a loader serves in one epoch, in order.
 std::vector<int64_t> served(Loader& loader, int64_t epoch) {
@@ -286,7 +265,7 @@ TEST(DistributedTrainer, TwoRanksOfBatchBEndWithTheWeightsOfOneRankOfBatch2B) {
   std::fprintf(stderr, "note: 2 ranks x 4 vs 1 x 8 after 4 SGD steps: largest difference %.2e of a tensor's scale "
                "(the steps moved weights by up to %.2e)\n", worst, worst_change);
   // metrics.csv (rank 0 only) reports the mean over ranks: the loss of the global batch.
-  auto l2 = losses(tiny.dir.file("two/metrics.csv")), l1 = losses(tiny.dir.file("one/metrics.csv"));
+  auto l2 = epoch_losses(tiny.dir.file("two/metrics.csv")), l1 = epoch_losses(tiny.dir.file("one/metrics.csv"));
   ASSERT_EQ(l1.size(), 2u);
   ASSERT_EQ(l2.size(), 2u);
   for (size_t i = 0; i < l1.size(); ++i) EXPECT_NEAR(l2[i], l1[i], 1e-5 * l1[i]) << "epoch " << i + 1;
@@ -328,7 +307,7 @@ TEST(DistributedTrainer, UnderAnOutsideLauncherTheSurvivorFailsWhenItsPeerDies) 
   EXPECT_NE(rank0.rc, 0) << rank0.log;
   EXPECT_NE(rank0.log.find("distributed: rank 0 of 2"), std::string::npos) << rank0.log;
   EXPECT_LT(rank0.seconds, 30.0) << rank0.log;
-  EXPECT_NE(read(tiny.dir.file("rank1.log")).find("rank 1: exiting with code 3"), std::string::npos);
+  EXPECT_NE(slurp(tiny.dir.file("rank1.log")).find("rank 1: exiting with code 3"), std::string::npos);
 }
 
 TEST(DistributedTrainer, TwoStepRun_CUDA) {

@@ -11,6 +11,8 @@
 #include "core/error.h"
 #include "data/prepare.h"
 #include "models/registry.h"
+#include "support/cli_run.h"
+#include "support/run_fixtures.h"
 #include "support/temp_dir.h"
 #include "train/checkpoint.h"
 #include "train/experiment.h"
@@ -64,38 +66,21 @@ struct TinyRun {
 
   // The weights saved in a run's last.pt, by parameter name.
   std::map<std::string, torch::Tensor> weights(const std::string& out) const {
-    PoseModel m = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
-    YAML::Emitter e;
-    e << m->describe();
-    load_checkpoint(dir.file(out) + "/checkpoints/last.pt", m.get(), e.c_str(), nullptr);
-    std::map<std::string, torch::Tensor> w;
-    for (const auto& p : m->named_parameters()) w[p.key()] = p.value().detach().clone();
-    return w;
+    return test::last_weights(dir.file(out), "blazepose_lite", "{input_size: 64}");
   }
 };
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using test::slurp;
 
 // metrics.csv without the two timing columns (images/s, seconds).
 std::vector<std::string> metrics_without_timing(const std::string& path) {
   std::vector<std::string> rows;
-  std::istringstream in(read(path));
+  std::istringstream in(slurp(path));
   for (std::string line; std::getline(in, line);) {
     for (int i = 0; i < 2; ++i) line = line.substr(0, line.rfind(','));
     rows.push_back(line);
   }
   return rows;
-}
-
-// The "loss" column (the fifth) of a metrics.csv row.
-double loss_column(const std::string& row) {
-  std::istringstream in(row);
-  std::string field;
-  for (int i = 0; i < 5; ++i) std::getline(in, field, ',');
-  return std::stod(field);
 }
 
 TEST(FreezePatterns, PrefixGlobAndExactMatches) {
@@ -189,11 +174,11 @@ TEST(Trainer, Bf16AutocastOnCpuTrainsWithFiniteLossesCloseToFp32) {
   }
   EXPECT_GT(changed, 0) << "bf16 gave bit-identical weights: autocast did nothing";
   // Same data, same seed: the epoch losses agree to bf16 precision.
-  auto rows32 = metrics_without_timing(tiny.dir.file("fp32/metrics.csv"));
-  auto rows16 = metrics_without_timing(tiny.dir.file("bf16/metrics.csv"));
-  ASSERT_EQ(rows32.size(), rows16.size());
-  for (size_t i = 1; i < rows32.size(); ++i)
-    EXPECT_NEAR(loss_column(rows32[i]), loss_column(rows16[i]), 0.05 * loss_column(rows32[i]) + 1e-3) << "epoch row " << i;
+  const std::vector<double> loss32 = test::epoch_losses(tiny.dir.file("fp32/metrics.csv"));
+  const std::vector<double> loss16 = test::epoch_losses(tiny.dir.file("bf16/metrics.csv"));
+  ASSERT_EQ(loss32.size(), loss16.size());
+  for (size_t i = 0; i < loss32.size(); ++i)
+    EXPECT_NEAR(loss32[i], loss16[i], 0.05 * loss32[i] + 1e-3) << "epoch row " << i + 1;
 }
 
 TEST(Trainer, ResumingWithAnotherArchitectureIsRefused) {
@@ -229,22 +214,22 @@ TEST(TrainCli, TrainsWritesItsSummaryAndTheRunExports) {
   std::string cmd = std::string(KPLAB_BINARY) + " train " + tiny.experiment + " --out " + run +
                     " --set phases.0.epochs=1 --set phases.1.epochs=1 --json " + json + " > " +
                     tiny.dir.file("log.txt") + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(tiny.dir.file("log.txt"));
-  nlohmann::json j = nlohmann::json::parse(read(json));
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(tiny.dir.file("log.txt"));
+  nlohmann::json j = nlohmann::json::parse(slurp(json));
   EXPECT_EQ(j["steps"].get<int>(), 10);
   EXPECT_GT(j["images_per_s"].get<double>(), 0.0);
   EXPECT_TRUE(j["last_validation"].contains("pck@0.2"));
-  EXPECT_NE(read(run + "/config.yaml").find("blazepose_lite"), std::string::npos);
+  EXPECT_NE(slurp(run + "/config.yaml").find("blazepose_lite"), std::string::npos);
   // The run's best checkpoint exports with parity (the architecture comes from the checkpoint).
   cmd = std::string(KPLAB_BINARY) + " export " + run + " --onnx " + tiny.dir.file("run.onnx") + " > " +
         tiny.dir.file("export.txt") + " 2>&1";
-  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(tiny.dir.file("export.txt"));
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(tiny.dir.file("export.txt"));
   EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("run.onnx")));
   // And evaluates: the JSON carries the documented keys.
   cmd = std::string(KPLAB_BINARY) + " eval " + run + " --split val --json " + tiny.dir.file("eval.json") + " > " +
         tiny.dir.file("eval.txt") + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << read(tiny.dir.file("eval.txt"));
-  nlohmann::json ev = nlohmann::json::parse(read(tiny.dir.file("eval.json")));
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(tiny.dir.file("eval.txt"));
+  nlohmann::json ev = nlohmann::json::parse(slurp(tiny.dir.file("eval.json")));
   for (const char* key : {"pck@0.2", "pckh@0.5", "auc", "per_joint", "mean_px", "n_samples", "n_joints", "decoder",
                           "split", "checkpoint"})
     EXPECT_TRUE(ev.contains(key)) << key;
