@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "core/error.h"
@@ -37,6 +38,16 @@ void AtomicFile::commit() {
   fs::rename(temp_, target_, ec);
   if (ec) throw Error(str(target_, ": cannot rename the finished temporary file into place: ", ec.message()));
   committed_ = true;
+}
+
+void AtomicFile::commit_bytes(const std::string& bytes) {
+  {
+    std::ofstream out(temp_, std::ios::binary);
+    out << bytes;
+    out.flush();
+    if (!out) throw Error(str(target_, ": writing the file failed (disk full or folder removed?)"));
+  }
+  commit();
 }
 
 }  // namespace kplab

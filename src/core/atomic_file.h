@@ -21,6 +21,9 @@ class AtomicFile {
   const std::string& target() const { return target_; }
   // Renames the temporary onto the target (atomic on one filesystem).
   void commit();
+  // Writes `bytes` to the temporary, checks the write, and commits: the whole
+  // life of a small text output (config, JSON, CSV, HTML) in one call.
+  void commit_bytes(const std::string& bytes);
 
  private:
   std::string target_;

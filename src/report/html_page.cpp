@@ -201,14 +201,4 @@ std::string HtmlPage::render() const {
   return s;
 }
 
-void write_html(AtomicFile& file, const std::string& html) {
-  {
-    std::ofstream out(file.temp_path(), std::ios::binary);
-    out << html;
-    out.flush();
-    if (!out) throw Error(str(file.target(), ": writing the report failed"));
-  }
-  file.commit();
-}
-
 }  // namespace kplab::report

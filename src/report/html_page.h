@@ -10,7 +10,6 @@
 #include <utility>
 #include <vector>
 
-#include "core/atomic_file.h"
 
 namespace kplab::report {
 
@@ -73,9 +72,5 @@ class HtmlPage {
   std::vector<std::pair<std::string, std::string>> nav_;  // id, heading
   std::string body_;
 };
-
-// Writes `html` through `file` (opened before the work, so a bad output
-// folder fails at once) and renames it into place: whole or not at all.
-void write_html(AtomicFile& file, const std::string& html);
 
 }  // namespace kplab::report

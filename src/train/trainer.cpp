@@ -67,9 +67,7 @@ std::string yaml_text(const YAML::Node& n) {
 }
 
 void write_text(const std::string& path, const std::string& text) {
-  AtomicFile out(path, true);
-  std::ofstream(out.temp_path()) << text;
-  out.commit();
+  AtomicFile(path, true).commit_bytes(text);
 }
 
 struct Losses {

@@ -32,11 +32,7 @@ namespace fs = std::filesystem;
 
 void on_sigint(int) { request_training_stop(); }
 
-void write_file(const fs::path& path, const std::string& text) {
-  AtomicFile out(path.string(), true);
-  std::ofstream(out.temp_path()) << text;
-  out.commit();
-}
+void write_file(const fs::path& path, const std::string& text) { AtomicFile(path.string(), true).commit_bytes(text); }
 
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);

@@ -75,7 +75,7 @@ int report(int argc, char** argv) {
     return report::TrainedModel{rm.model, rm.checkpoint, rm.meta};
   };
   report::Report rep = ablation ? report::ablation_report(dir, ro) : report::run_report(dir, ro);
-  report::write_html(html_file, rep.html);
+  html_file.commit_bytes(rep.html);
   rep.summary["report"] = out;
   std::printf("%s report: %s (%.0f KB)\n", ablation ? "ablation" : "run", out.c_str(), rep.html.size() / 1024.0);
   json_out.write(rep.summary);

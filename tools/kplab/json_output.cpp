@@ -12,12 +12,7 @@ JsonOutput::JsonOutput(const std::string& path) {
 
 void JsonOutput::write(const nlohmann::json& j) {
   if (!file_) return;
-  {
-    std::ofstream out(file_->temp_path());
-    out << j.dump(2) << "\n";
-    if (!out) throw Error(str(file_->target(), ": writing the JSON output failed"));
-  }
-  file_->commit();
+  file_->commit_bytes(j.dump(2) + "\n");
 }
 
 }  // namespace kplab::cli
