@@ -20,14 +20,10 @@ nlohmann::json metrics_for(const torch::Tensor& pred, const torch::Tensor& truth
   j["pck@0.2"] = p.mean;
   j["pckh@0.5"] = nullptr;
   if (schema.pck_head[0] >= 0) j["pckh@0.5"] = pck(pred, truth, vis, schema.pck_head, 0.5).mean;
-  j["auc"] = pck_auc(pred, truth, vis, schema.pck_torso, 0.5, 50);
-  // The curve the AUC integrates, for plots: PCK (torso) at alpha = 0, 0.01, ..., 0.5.
-  nlohmann::json alphas = nlohmann::json::array(), values = nlohmann::json::array();
-  for (int i = 0; i <= 50; ++i) {
-    alphas.push_back(i / 100.0);
-    values.push_back(pck(pred, truth, vis, schema.pck_torso, i / 100.0).mean);
-  }
-  j["pck_curve"] = {{"alpha", alphas}, {"pck", values}};
+  // PCK (torso) at alpha = 0, 0.01, ..., 0.5: the AUC and, for plots, the curve itself.
+  const PckCurve curve = pck_curve(pred, truth, vis, schema.pck_torso, 0.5, 50);
+  j["auc"] = curve.auc();
+  j["pck_curve"] = {{"alpha", curve.alpha}, {"pck", curve.pck}};
   nlohmann::json per_joint;
   for (size_t k = 0; k < schema.joints.size(); ++k)
     per_joint[schema.joints[k]] = p.per_joint[k] < 0 ? nlohmann::json(nullptr) : nlohmann::json(p.per_joint[k]);

@@ -4,18 +4,29 @@
 
 namespace kplab {
 
+PckCurve pck_curve(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+                   std::array<int, 2> reference, double max_alpha, int steps) {
+  KP_CHECK(steps >= 1 && max_alpha > 0, "pck_curve: expected steps >= 1 and max_alpha > 0, found ", steps, " and ",
+           max_alpha);
+  PckCurve c;
+  for (int i = 0; i <= steps; ++i) {
+    c.alpha.push_back(max_alpha * i / steps);
+    c.pck.push_back(pck(pred, truth, visible, reference, c.alpha.back()).mean);
+  }
+  return c;
+}
+
+double PckCurve::auc() const {
+  if (pck.size() < 2) return pck.empty() ? 0.0 : pck[0];
+  const size_t steps = pck.size() - 1;
+  double area = 0;
+  for (size_t i = 1; i <= steps; ++i) area += 0.5 * (pck[i - 1] + pck[i]) / steps;
+  return area;
+}
+
 double pck_auc(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
                std::array<int, 2> reference, double max_alpha, int steps) {
-  KP_CHECK(steps >= 1 && max_alpha > 0, "pck_auc: expected steps >= 1 and max_alpha > 0, found ", steps, " and ",
-           max_alpha);
-  double area = 0;
-  double prev = pck(pred, truth, visible, reference, 0.0).mean;
-  for (int i = 1; i <= steps; ++i) {
-    double cur = pck(pred, truth, visible, reference, max_alpha * i / steps).mean;
-    area += 0.5 * (prev + cur) / steps;
-    prev = cur;
-  }
-  return area;
+  return pck_curve(pred, truth, visible, reference, max_alpha, steps).auc();
 }
 
 torch::Tensor crop_to_original(const torch::Tensor& points, const torch::Tensor& crop) {

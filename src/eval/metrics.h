@@ -10,8 +10,18 @@
 
 namespace kplab {
 
-// Area under the PCK(alpha) curve for alpha in [0, max_alpha], normalised to
-// [0, 1]: the mean of PCK over `steps` + 1 evenly spaced alphas (trapezoids).
+struct PckCurve {
+  std::vector<double> alpha;  // steps + 1 values: max_alpha * i / steps
+  std::vector<double> pck;    // mean PCK at each
+  // Area under the curve normalised to [0, 1] (trapezoids over the alphas).
+  double auc() const;
+};
+
+// PCK at `steps` + 1 evenly spaced alphas in [0, max_alpha].
+PckCurve pck_curve(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+                   std::array<int, 2> reference, double max_alpha = 0.5, int steps = 50);
+
+// pck_curve(...).auc(): the usual AUC of PCK for alpha in [0, 0.5].
 double pck_auc(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
                std::array<int, 2> reference, double max_alpha = 0.5, int steps = 50);
 

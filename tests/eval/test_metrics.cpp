@@ -73,6 +73,12 @@ TEST(GoldenThreePeople, PckPckhAndAucComputedByHand) {
   EXPECT_EQ(head_pck.samples_excluded, 1);
 
   EXPECT_NEAR(pck_auc(p, t, vis, {0, 1}, 0.5, 50), 7.03 / 11.0, 1e-9);
+  // The curve behind the AUC (what reports plot): 51 alphas, PCK@0.2 at index 20.
+  PckCurve curve = pck_curve(p, t, vis, {0, 1}, 0.5, 50);
+  ASSERT_EQ(curve.alpha.size(), 51u);
+  EXPECT_NEAR(curve.alpha[20], 0.2, 1e-12);
+  EXPECT_NEAR(curve.pck[20], 7.0 / 11.0, 1e-12);
+  EXPECT_NEAR(curve.auc(), 7.03 / 11.0, 1e-9);
 }
 
 TEST(CropToOriginal, AppliesEachSamplesAffine) {
