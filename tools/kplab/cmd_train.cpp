@@ -41,7 +41,8 @@ int train(int argc, char** argv) {
                         "launcher (torchrun, Slurm) each process joins through RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR\n"
                         "and MASTER_PORT instead. Each rank trains on its own shard of every epoch with the phase's\n"
                         "batch_size: the global batch is N x batch_size. Gloo on the CPU, NCCL with --device cuda\n"
-                        "(rank r uses cuda:LOCAL_RANK). Rank 0 validates and writes the run folder.\n");
+                        "(rank r uses cuda:LOCAL_RANK; only in builds configured with -DKPLAB_NCCL=ON). Rank 0\n"
+                        "validates and writes the run folder.\n");
   opts.add_options()
       ("experiment", "experiment file (experiments/*.yaml)", cxxopts::value<std::string>())
       ("out", "run folder (default runs/EXPERIMENT_NAME)", cxxopts::value<std::string>()->default_value(""))
