@@ -124,15 +124,19 @@ HeatmapHeadImpl::HeatmapHeadImpl(const BlazePoseOptions& o) : full_resolution(o.
   out->bias.fill_(-4.6);
 }
 
-std::vector<torch::Tensor> HeatmapHeadImpl::forward(const std::vector<torch::Tensor>& y) {
+std::vector<torch::Tensor> HeatmapHeadImpl::forward(const std::vector<torch::Tensor>& y, bool want_fine,
+                                                    bool want_heatmap) {
   torch::Tensor x = up7(sep7a(y[4])) + sep7b(y[3]);
   x = up8(x) + sep8b(y[2]);
   x = up9(x) + sep9b(y[1]);  // S/4 features
-  torch::Tensor fine, f = x;
-  if (full_resolution) f = fine = up10(sep10a(x)) + sep10b(y[0]);
-  f = sep11(f);
-  if (cbam11) f = cbam11(f);
-  return {out(f), x, fine};
+  torch::Tensor fine, heat, f = x;
+  if (full_resolution && (want_fine || want_heatmap)) f = fine = up10(sep10a(x)) + sep10b(y[0]);
+  if (want_heatmap) {
+    f = sep11(f);
+    if (cbam11) f = cbam11(f);
+    heat = out(f);
+  }
+  return {heat, x, fine};
 }
 
 std::vector<Value> HeatmapHeadImpl::emit(GraphBuilder& g, const std::vector<Value>& y, bool want_fine,
@@ -207,13 +211,17 @@ BlazePoseImpl::BlazePoseImpl(std::string name, BlazePoseOptions options)
   regression = register_module("regression", RegressionHead(options_));
 }
 
-PoseOutput BlazePoseImpl::forward(const torch::Tensor& images) {
+PoseOutput BlazePoseImpl::forward(const torch::Tensor& images) { return run(images, true); }
+
+PoseOutput BlazePoseImpl::predict(const torch::Tensor& images, bool with_heatmap) { return run(images, with_heatmap); }
+
+PoseOutput BlazePoseImpl::run(const torch::Tensor& images, bool with_heatmap) {
   TORCH_CHECK(images.dim() == 4 && images.size(1) == 3 && images.size(2) == options_.input_size() &&
                   images.size(3) == options_.input_size(),
               name_, ": expected images B x 3 x ", options_.input_size(), " x ", options_.input_size(), ", found ",
               images.sizes());
-  std::vector<torch::Tensor> y = backbone(images);
-  std::vector<torch::Tensor> dec = heatmap(y);
+  std::vector<torch::Tensor> y = backbone(images.contiguous(memory_format_));
+  std::vector<torch::Tensor> dec = heatmap(y, options_.extra_stage(), with_heatmap);
   auto [coords, vis] = regression->forward(std::vector<torch::Tensor>{dec[1], y[2], y[3], y[4], dec[2]});
   return PoseOutput{dec[0], coords, vis};
 }

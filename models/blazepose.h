@@ -69,11 +69,12 @@ class BackboneImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Backbone);
 
-// Heatmap decoder. forward returns {heatmap logits, S/4 features, S/2 features (or undefined)}.
+// Heatmap decoder. forward returns {heatmap logits (when `heatmap`), S/4
+// features, S/2 features (when `fine` and the stage exists)}; the others undefined.
 class HeatmapHeadImpl : public torch::nn::Module {
  public:
   explicit HeatmapHeadImpl(const BlazePoseOptions& o);
-  std::vector<torch::Tensor> forward(const std::vector<torch::Tensor>& y);
+  std::vector<torch::Tensor> forward(const std::vector<torch::Tensor>& y, bool fine = true, bool heatmap = true);
   // {S/4 features, S/2 features (when `fine`), heatmap logits (when `heatmap`)}
   std::vector<Value> emit(GraphBuilder& g, const std::vector<Value>& y, bool fine, bool heatmap) const;
 
@@ -107,6 +108,7 @@ class BlazePoseImpl : public PoseModelImpl {
   BlazePoseImpl(std::string name, BlazePoseOptions options);
 
   PoseOutput forward(const torch::Tensor& images) override;
+  PoseOutput predict(const torch::Tensor& images, bool with_heatmap) override;
   void emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) const override;
   int input_size() const override { return static_cast<int>(options_.input_size()); }
   int num_keypoints() const override { return static_cast<int>(options_.num_keypoints()); }
@@ -120,6 +122,8 @@ class BlazePoseImpl : public PoseModelImpl {
   RegressionHead regression{nullptr};
 
  private:
+  PoseOutput run(const torch::Tensor& images, bool with_heatmap);
+
   std::string name_;
   BlazePoseOptions options_;
 };

@@ -56,17 +56,23 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
   nlohmann::json results = nlohmann::json::array();
   std::function<void()> sync;
   if (device.is_cuda()) sync = [] { torch::cuda::synchronize(); };
-  for (int64_t b : o.batches) {
-    torch::Tensor x = onnx_export::parity_inputs(static_cast<int>(s), b)[1].to(device);
-    LatencyStats t = measure_latency(
-        [&] {
-          torch::NoGradGuard no_grad;
-          PoseOutput y = model.forward(x);
-          (void)y;
-        },
-        o.warmup, o.repeats, sync);
-    results.push_back(row("libtorch_eager", b, device.str(), t));
+  // LibTorch in both memory layouts, computing what the ONNX graph computes.
+  const torch::MemoryFormat entry_format = model.memory_format();
+  for (torch::MemoryFormat format : {torch::MemoryFormat::Contiguous, torch::MemoryFormat::ChannelsLast}) {
+    model.set_memory_format(format);
+    for (int64_t b : o.batches) {
+      torch::Tensor x = onnx_export::parity_inputs(static_cast<int>(s), b)[1].to(device);
+      LatencyStats t = measure_latency(
+          [&] {
+            torch::NoGradGuard no_grad;
+            PoseOutput y = model.predict(x, o.with_heatmap);
+            (void)y;
+          },
+          o.warmup, o.repeats, sync);
+      results.push_back(row(libtorch_runtime(format), b, device.str(), t));
+    }
   }
+  model.set_memory_format(entry_format);
   model.to(torch::kCPU);
 
   int64_t macs = -1;
@@ -107,6 +113,10 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
           {"warmup", o.warmup},
           {"repeats", o.repeats},
           {"results", results}};
+}
+
+std::string libtorch_runtime(torch::MemoryFormat format) {
+  return format == torch::MemoryFormat::ChannelsLast ? "libtorch_channels_last" : "libtorch_eager";
 }
 
 double batch1_median_ms(const nlohmann::json& bench, const std::string& runtime) {

@@ -1,5 +1,7 @@
 // Latency of one model, measured the same way for every runtime: LibTorch
-// eager (CPU or CUDA) and the exported ONNX graph in OpenCV DNN (the runtime
+// eager (CPU or CUDA) with NCHW and with channels-last weights and images,
+// computing the ONNX graph's outputs (PoseModelImpl::predict), and the
+// exported ONNX graph in OpenCV DNN (the runtime
 // path `kplab predict` uses), same machine and thread count, at several batch
 // sizes; warm-up first, then many timed repeats (median, p90, p99). The ONNX
 // graphs are exported with the parity check of `kplab export`, so what is
@@ -27,10 +29,15 @@ struct BenchOptions {
 
 // JSON: model, input_size, parameters, macs (the batch-1 ONNX graph),
 // onnx_outputs, hardware (hardware_json), warmup, repeats, and "results": one
-// entry per runtime and batch {runtime: "libtorch_eager" | "opencv_dnn",
+// entry per runtime and batch {runtime: "libtorch_eager" (NCHW) |
+// "libtorch_channels_last" | "opencv_dnn",
 // batch, device, median_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
-// ms_per_image, images_per_s}. Leaves the model in eval mode.
+// ms_per_image, images_per_s}. Leaves the model in eval mode, in the memory
+// format it came with.
 nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& options);
+
+// The "runtime" name of LibTorch rows in that layout.
+std::string libtorch_runtime(torch::MemoryFormat format);
 
 // The median batch-1 latency (ms) of `runtime` in benchmark_model's JSON, or -1.
 double batch1_median_ms(const nlohmann::json& bench, const std::string& runtime);

@@ -28,6 +28,11 @@ class PoseModelImpl : public torch::nn::Module {
   // images B x 3 x S x S float in [0, 1], RGB.
   virtual PoseOutput forward(const torch::Tensor& images) = 0;
 
+  // Inference: coordinates and visibility logits, plus heatmap logits when
+  // `with_heatmap`: the outputs of the ONNX graph, skipping the decoder
+  // stages only the heatmap needs. By default the whole forward().
+  virtual PoseOutput predict(const torch::Tensor& images, bool with_heatmap) { return forward(images); }
+
   // Emits the inference graph for a 1 x 3 x S x S input named "image":
   // outputs "coords" (1 x K x 2) and "visibility" (1 x K, probabilities),
   // plus "heatmaps" (1 x K x H x W, probabilities) when `with_heatmap`.
@@ -41,6 +46,18 @@ class PoseModelImpl : public torch::nn::Module {
   virtual std::vector<std::string> groups() const = 0;
   // The effective options as YAML (registry name and every option), enough to rebuild the model.
   virtual YAML::Node describe() const = 0;
+
+  // The memory layout of 4-D weights and of the images forward() is given
+  // (converted on entry). Channels-last sends CPU convolutions to oneDNN's
+  // NHWC kernels, which on 2 cores make BlazePose's forward ~1.6x and a
+  // training step ~1.7x faster than NCHW (tools/bench_latency.sh); results
+  // equal NCHW's up to float rounding. Set it after loading weights: a
+  // checkpoint restores the layout it was saved with.
+  void set_memory_format(torch::MemoryFormat format);
+  torch::MemoryFormat memory_format() const { return memory_format_; }
+
+ protected:
+  torch::MemoryFormat memory_format_ = torch::MemoryFormat::Contiguous;
 };
 
 using PoseModel = std::shared_ptr<PoseModelImpl>;
@@ -48,6 +65,12 @@ using PoseModel = std::shared_ptr<PoseModelImpl>;
 // name -> builder(option overrides as a YAML mapping; unknown keys are errors)
 using ModelBuilder = std::function<PoseModel(const YAML::Node& overrides)>;
 using ModelRegistry = Registry<ModelBuilder>;
+
+// "channels_last" | "contiguous" | "auto" (channels-last on the CPU, where it
+// was measured faster; contiguous on CUDA). Other names are errors naming `flag`.
+torch::MemoryFormat parse_memory_format(const std::string& name, const torch::Device& device,
+                                        const std::string& flag = "--memory-format");
+std::string memory_format_name(torch::MemoryFormat format);
 
 // Number of parameters (all, or only those with requires_grad).
 int64_t count_parameters(const torch::nn::Module& module, bool trainable_only = false);

@@ -156,6 +156,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   if (const char* hook = std::getenv("KPLAB_TEST_EXIT")) std::sscanf(hook, "%d:%lld", &exit_rank, &exit_steps);
   const torch::Device device = parse_device(options.device);
   const Precision precision = parse_precision(options.precision, device);
+  const torch::MemoryFormat memory_format = parse_memory_format(options.memory_format, device);
   const Schema schema = load_schema(exp.data.schema);
   KP_CHECK(schema.pck_torso[0] >= 0, exp.data.schema, ": pck.torso: expected two joints for validation PCK, found none");
   auto cache = std::make_shared<const CacheData>(read_cache(exp.data.cache));
@@ -181,6 +182,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   if (main_rank) {
     fs::create_directories(ckpt_dir);
     write_text((run / "config.yaml").string(), experiment_yaml(exp));
+    if (!options.resume && !options.command.empty()) write_text((run / "command.txt").string(), options.command + "\n");
   }
 
   Checkpoint state;
@@ -209,6 +211,8 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
       std::fprintf(stderr, "note: the experiment differs from the one %s was saved with; continuing with the new one\n",
                    last_path.c_str());
   }
+  // After loading: a checkpoint restores the layout it was saved with.
+  model->set_memory_format(memory_format);
   if (state.metrics_csv.empty()) {
     std::string header = "phase,epoch,step,lr,loss,loss_heatmap,loss_coords,loss_visibility,loss_mirrored";
     for (double a : exp.eval.alphas) header += str(",val_pck@", a);
@@ -274,11 +278,11 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     int64_t trainable = 0;
     for (const auto& t : params) trainable += t.numel();
     if (main_rank)
-      std::fprintf(stderr, "phase %lld/%zu '%s': %lld epochs x %lld steps, %lld of %lld parameters trainable (%s, %s%s)\n",
+      std::fprintf(stderr, "phase %lld/%zu '%s': %lld epochs x %lld steps, %lld of %lld parameters trainable (%s, %s, %s%s)\n",
                    static_cast<long long>(p + 1), exp.phases.size(), phase.name.c_str(),
                    static_cast<long long>(phase.epochs), static_cast<long long>(per_epoch),
                    static_cast<long long>(trainable), static_cast<long long>(count_parameters(*model)),
-                   options.device.c_str(), precision_name(precision),
+                   options.device.c_str(), precision_name(precision), memory_format_name(memory_format).c_str(),
                    world > 1 ? str(", ", world, " ranks x batch ", phase.batch_size, " = global batch ",
                                    world * phase.batch_size).c_str()
                              : "");

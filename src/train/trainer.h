@@ -22,7 +22,9 @@ struct TrainOptions {
   std::string run_dir;            // created if missing
   std::string device = "cpu";     // cpu | cuda | cuda:N
   std::string precision = "fp32"; // fp32 | bf16 (CPU or CUDA autocast) | fp16 (CUDA autocast + loss scaling)
+  std::string memory_format = "auto";  // auto | channels_last | contiguous (PoseModelImpl::set_memory_format)
   bool resume = false;            // continue from run_dir/checkpoints/last.pt
+  std::string command;            // the command line, kept as run_dir/command.txt by a new run (for model cards)
   bool progress = true;           // progress bar on a terminal
   int64_t stop_after_steps = -1;  // stop (as on Ctrl-C) after this many steps of this invocation; -1: never
   // Multi-process data-parallel training (train/distributed.h); null: this process trains alone.

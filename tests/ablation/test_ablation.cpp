@@ -178,7 +178,7 @@ TEST(BenchCli, RegistryModelJsonHasBothRuntimesAtEachBatch) {
   EXPECT_GT(j["parameters"].get<int64_t>(), 0);
   EXPECT_GT(j["macs"].get<int64_t>(), 0);
   EXPECT_EQ(j["hardware"]["threads"], 1);
-  ASSERT_EQ(j["results"].size(), 4u);
+  ASSERT_EQ(j["results"].size(), 6u);
   std::set<std::pair<std::string, int>> seen;
   for (const auto& r : j["results"]) {
     seen.insert({r["runtime"].get<std::string>(), r["batch"].get<int>()});
@@ -186,8 +186,12 @@ TEST(BenchCli, RegistryModelJsonHasBothRuntimesAtEachBatch) {
     EXPECT_LE(r["median_ms"].get<double>(), r["p99_ms"].get<double>());
     EXPECT_EQ(r["repeats"], 3);
   }
-  EXPECT_EQ(seen, (std::set<std::pair<std::string, int>>{{"libtorch_eager", 1}, {"libtorch_eager", 2},
-                                                          {"opencv_dnn", 1}, {"opencv_dnn", 2}}));
+  EXPECT_EQ(seen, (std::set<std::pair<std::string, int>>{{"libtorch_eager", 1},
+                                                          {"libtorch_eager", 2},
+                                                          {"libtorch_channels_last", 1},
+                                                          {"libtorch_channels_last", 2},
+                                                          {"opencv_dnn", 1},
+                                                          {"opencv_dnn", 2}}));
 }
 
 }  // namespace

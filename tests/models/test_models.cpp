@@ -92,6 +92,43 @@ TEST_P(EveryModel, DescribeRebuildsTheSameArchitecture) {
   EXPECT_EQ(again->num_keypoints(), 17);
 }
 
+TEST_P(EveryModel, PredictComputesForwardsOutputsAndSkipsTheHeatmapWhenNotAsked) {
+  torch::manual_seed(1);
+  PoseModel m = create_model(GetParam(), overrides(14, 128));
+  m->eval();
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = torch::rand({2, 3, 128, 128});
+  PoseOutput full = m->forward(x), lean = m->predict(x, false), all = m->predict(x, true);
+  EXPECT_FALSE(lean.heatmaps.defined());
+  EXPECT_TRUE(torch::equal(lean.coords, full.coords));
+  EXPECT_TRUE(torch::equal(lean.visibility, full.visibility));
+  ASSERT_TRUE(all.heatmaps.defined());
+  EXPECT_TRUE(torch::equal(all.heatmaps, full.heatmaps));
+  EXPECT_TRUE(torch::equal(all.coords, full.coords));
+}
+
+TEST_P(EveryModel, ChannelsLastComputesTheSameOutputsAndConvertsBack) {
+  torch::manual_seed(2);
+  PoseModel m = create_model(GetParam(), overrides(14, 128));
+  m->eval();
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = torch::rand({2, 3, 128, 128});
+  PoseOutput ref = m->forward(x);
+  m->set_memory_format(torch::MemoryFormat::ChannelsLast);
+  EXPECT_EQ(m->memory_format(), torch::MemoryFormat::ChannelsLast);
+  int64_t converted = 0;
+  for (const auto& p : m->parameters())
+    if (p.dim() == 4) converted += p.is_contiguous(torch::MemoryFormat::ChannelsLast) && !p.is_contiguous();
+  EXPECT_GT(converted, 0);
+  PoseOutput cl = m->forward(x);  // an NCHW input is converted on entry
+  EXPECT_TRUE(torch::allclose(cl.heatmaps, ref.heatmaps, 1e-4, 1e-4));
+  EXPECT_TRUE(torch::allclose(cl.coords, ref.coords, 1e-4, 1e-3));
+  EXPECT_TRUE(torch::allclose(cl.visibility, ref.visibility, 1e-4, 1e-4));
+  m->set_memory_format(torch::MemoryFormat::Contiguous);
+  for (const auto& p : m->parameters()) EXPECT_TRUE(p.is_contiguous());
+  EXPECT_TRUE(torch::equal(m->forward(x).coords, ref.coords));
+}
+
 INSTANTIATE_TEST_SUITE_P(Registry, EveryModel, ::testing::ValuesIn(model_registry().names()),
                          [](const auto& info) { return info.param; });
 
@@ -111,6 +148,21 @@ TEST(RegressionPool, FlattenFeedsEveryCellAndTheDefaultKeepsOldDescriptions) {
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("avg or flatten"), std::string::npos) << e.what();
   }
+}
+
+TEST(MemoryFormat, AutoIsChannelsLastOnTheCpuAndBadNamesFailNamingTheFlag) {
+  EXPECT_EQ(parse_memory_format("auto", torch::kCPU), torch::MemoryFormat::ChannelsLast);
+  EXPECT_EQ(parse_memory_format("auto", torch::Device("cuda:0")), torch::MemoryFormat::Contiguous);
+  EXPECT_EQ(parse_memory_format("contiguous", torch::kCPU), torch::MemoryFormat::Contiguous);
+  EXPECT_EQ(parse_memory_format("channels_last", torch::Device("cuda:0")), torch::MemoryFormat::ChannelsLast);
+  try {
+    parse_memory_format("nhwc", torch::kCPU, "--memory-format");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--memory-format"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'nhwc'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(memory_format_name(torch::MemoryFormat::ChannelsLast), "channels_last");
 }
 
 TEST(ModelRegistry, UnknownNameFailsListingTheKnownOnes) {

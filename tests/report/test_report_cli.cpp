@@ -16,12 +16,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data/prepare.h"
-#include "models/registry.h"
 #include "support/cli_run.h"
 #include "support/temp_dir.h"
-#include "train/experiment.h"
-#include "train/trainer.h"
+#include "support/tiny_run.h"
 
 namespace kplab {
 namespace {
@@ -35,53 +32,6 @@ using test::slurp;
 using Result = test::CliResult;
 
 Result kplab(const TempDir& dir, const std::string& args) { return test::run_kplab(dir, args, "OMP_NUM_THREADS=1"); }
-
-// A 24-person synthetic cache at 64 px and blazepose_lite trained on it for
-// one epoch in each of two phases: built once, shared by the tests (read only).
-struct TinyRun {
-  TempDir dir;
-  std::string cache, run;
-
-  TinyRun() {
-    PrepareOptions o;
-    o.format = "synthetic";
-    o.synthetic_count = 24;
-    o.size = 64;
-    o.split = "0.5,0.25,0.25";  // six people in the test split: three best, three worst
-    o.schema_path = std::string(KPLAB_SOURCE_DIR) + "/datasets/lsp.yaml";
-    o.out = cache = dir.file("tiny.h5");
-    o.progress = false;
-    prepare(o);
-    const std::string experiment = dir.file("tiny.yaml");
-    std::ofstream(experiment) << "seed: 3\n"
-                                 "model: {name: blazepose_lite, options: {input_size: 64}}\n"
-                                 "data: {cache: " << cache << ", schema: " << o.schema_path << ", workers: 1}\n"
-                                 "phases:\n"
-                                 "  - {name: heatmap, epochs: 1, trainable: [backbone, heatmap], batch_size: 4,\n"
-                                 "     loss: {heatmap: 1, coords: 0, visibility: 0}, optimizer: {type: adam, lr: 0.001}}\n"
-                                 "  - {name: regression, epochs: 1, trainable: [regression], batch_size: 4,\n"
-                                 "     loss: {heatmap: 0, coords: 1, visibility: 1}, optimizer: {type: adam, lr: 0.001}}\n"
-                                 "eval: {alphas: [0.2, 0.5]}\n";
-    TrainOptions t;
-    t.run_dir = run = dir.file("run");
-    t.progress = false;
-    train(load_experiment(experiment), t, model_registry());
-  }
-};
-
-const TinyRun& tiny() {
-  static TinyRun r;
-  return r;
-}
-
-// A copy of the tiny run (tests that add files must not touch the shared one).
-std::string copy_run(const TempDir& dir, const std::string& name) {
-  const std::string to = dir.file(name);
-  fs::create_directories(fs::path(to).parent_path());
-  fs::copy(tiny().run, to, fs::copy_options::recursive);
-  fs::remove(fs::path(to) / "report.html");
-  return to;
-}
 
 void expect_self_contained(const std::string& html) {
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
@@ -104,7 +54,7 @@ TEST(ReportCli, HelpListsTheOptions) {
 
 TEST(ReportCli, RunReportIsOneSelfContainedPageWithEverySection) {
   TempDir dir;
-  const std::string run = copy_run(dir, "run");
+  const std::string run = test::copy_tiny_run(dir, "run");
   const std::string json = dir.file("summary.json");
   Result r = kplab(dir, "report " + quote(run) + " --grid 3 --json " + quote(json));
   ASSERT_EQ(r.code, 0) << r.err;
@@ -164,7 +114,7 @@ TEST(ReportCli, AFolderThatIsNeitherRunNorAblationIsRefusedWithoutWriting) {
 
 TEST(ReportCli, BadSplitFailsBeforeAnyWork) {
   TempDir dir;
-  const std::string run = copy_run(dir, "run");
+  const std::string run = test::copy_tiny_run(dir, "run");
   Result r = kplab(dir, "report " + quote(run) + " --split tset");
   EXPECT_NE(r.code, 0);
   ASSERT_EQ(lines(r.err).size(), 1u) << r.err;
@@ -177,7 +127,7 @@ TEST(ReportCli, BadSplitFailsBeforeAnyWork) {
 std::string write_ablation(const TempDir& dir, const std::string& status2 = "pending") {
   const std::string abl = dir.file("ablation");
   fs::create_directories(abl);
-  const std::string run = copy_run(dir, "ablation/runs/lite");
+  const std::string run = test::copy_tiny_run(dir, "ablation/runs/lite");
   // A recognisable evaluation: the report must take these numbers, not re-evaluate.
   nlohmann::json curve = {{"alpha", nlohmann::json::array()}, {"pck", nlohmann::json::array()}};
   for (int i = 0; i <= 50; ++i) {

@@ -45,16 +45,6 @@ nlohmann::json read_json(const fs::path& path) {
 
 // Training time of a run from its metrics.csv (the per-epoch "seconds"
 // column, the last one): stays right across resumes, excludes validation.
-double training_seconds(const fs::path& metrics_csv) {
-  std::ifstream in(metrics_csv);
-  std::string line;
-  double total = 0;
-  std::getline(in, line);  // header
-  while (std::getline(in, line))
-    if (!line.empty()) total += std::stod(line.substr(line.rfind(',') + 1));
-  return total;
-}
-
 void write_tables(const fs::path& out, const nlohmann::json& results) {
   write_file(out / "results.json", results.dump(2) + "\n");
   write_file(out / "results.csv", results_csv(results));
@@ -64,6 +54,8 @@ void write_tables(const fs::path& out, const nlohmann::json& results) {
 }  // namespace
 
 int ablate(int argc, char** argv) {
+  std::string command = "kplab ablate";
+  for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
   cxxopts::Options opts(argv[0],
                         "Train, evaluate and benchmark every variant of an ablation file on the same data and budget;\n"
                         "writes OUT/results.{md,csv,json} (variant, params, MACs, PCK@0.2, PCKh@0.5, AUC, latency of\n"
@@ -148,6 +140,7 @@ int ablate(int argc, char** argv) {
       t.run_dir = run.string();
       t.device = device;
       t.resume = fs::exists(run / "checkpoints" / "last.pt");
+      t.command = command + "   # variant " + v.name;
       t.progress = true;
       std::fprintf(stderr, "ablate: %s (%zu/%zu): %s %s\n", v.name.c_str(), i + 1, spec.variants.size(),
                    t.resume ? "resuming" : "training", exp.model.c_str());
@@ -189,9 +182,10 @@ int ablate(int argc, char** argv) {
              {"auc", ev["auc"]},
              {"heatmap_pck@0.2", ev["by_decoder"]["heatmap"]["pck@0.2"]},
              {"mean_px", ev["mean_px"]},
-             {"latency_torch_ms", batch1_median_ms(bench, "libtorch_eager")},
+             {"latency_torch_ms",  // kplab's LibTorch path on the CPU: channels-last
+              batch1_median_ms(bench, libtorch_runtime(parse_memory_format("auto", torch::kCPU)))},
              {"latency_onnx_ms", batch1_median_ms(bench, "opencv_dnn")},
-             {"train_seconds", training_seconds(run / "metrics.csv")},
+             {"train_seconds", training_seconds(run.string())},
              {"epochs", epochs},
              {"checkpoint", ev["checkpoint"]}};
       write_file(run / "row.json", row.dump(2) + "\n");

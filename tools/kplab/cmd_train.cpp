@@ -49,6 +49,8 @@ int train(int argc, char** argv) {
       ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>()->default_value("cpu"))
       ("precision", "fp32, bf16 (autocast, CPU or CUDA) or fp16 (autocast with loss scaling, CUDA)",
        cxxopts::value<std::string>()->default_value("fp32"))
+      ("memory-format", "auto (channels_last on the CPU, contiguous on CUDA), channels_last or contiguous",
+       cxxopts::value<std::string>()->default_value("auto"))
       ("resume", "continue from OUT/checkpoints/last.pt", cxxopts::value<bool>()->default_value("false"))
       ("set", "override a config key, e.g. --set phases.0.epochs=3 (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("threads", "CPU threads per process (0 = all cores, or OMP_NUM_THREADS; --nproc sets that to cores / N)",
@@ -93,7 +95,11 @@ int train(int argc, char** argv) {
   if (o.run_dir.empty()) o.run_dir = "runs/" + std::filesystem::path(path).stem().string();
   o.device = r["device"].as<std::string>();
   o.precision = r["precision"].as<std::string>();
+  o.memory_format = r["memory-format"].as<std::string>();
   o.resume = r["resume"].as<bool>();
+  o.command = "kplab train";
+  for (const auto& a : args)
+    o.command += " " + (a.find_first_of(" '\"$\\") == std::string::npos ? a : "'" + a + "'");
   // Test hook (tests/train/test_distributed.cpp): stop as on Ctrl-C after this many steps.
   if (const char* stop = std::getenv("KPLAB_TEST_STOP_AFTER")) o.stop_after_steps = std::atoll(stop);
   const bool main_rank = !dist || dist->rank == 0;
@@ -119,7 +125,8 @@ int train(int argc, char** argv) {
   }
   if (json_out.enabled()) {
     nlohmann::json j = {{"experiment", path},       {"run", o.run_dir},
-                        {"device", o.device}, {"precision", o.precision},       {"threads", torch::get_num_threads()},
+                        {"device", o.device}, {"precision", o.precision},
+                        {"memory_format", o.memory_format}, {"threads", torch::get_num_threads()},
                         {"world_size", dist ? dist->world_size : 1},
                         {"batch_size_per_rank", exp.phases.empty() ? 0 : exp.phases.back().batch_size},
                         {"interrupted", res.interrupted}, {"steps", res.steps},

@@ -29,6 +29,7 @@ const std::vector<Verb>& verbs() {
       {"bench", "latency (median, p90, p99) of LibTorch and ONNX, params, MACs", kplab::cli::bench},
       {"ablate", "train, evaluate and benchmark several variants under one budget", kplab::cli::ablate},
       {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model},
+      {"release", "a run as a model-zoo folder: weights, ONNX, experiment, model card", kplab::cli::release},
       {"lint-onnx", "TFLite-compatibility report for any ONNX file", kplab::cli::lint_onnx},
       {"predict", "keypoints, overlays, joint angles and repetitions through the exported ONNX", kplab::cli::predict},
       {"report", "self-contained HTML report with plots", kplab::cli::report},

@@ -1,6 +1,7 @@
 #include "run_model.h"
 
 #include <filesystem>
+#include <fstream>
 
 #include "data/cache.h"
 #include "data/schema.h"
@@ -29,6 +30,7 @@ nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
   const std::string data = o.data.empty() ? exp.data.cache : o.data;
   RunModel rm = load_run_model(run);
   rm.model->to(torch::Device(o.device));
+  rm.model->set_memory_format(parse_memory_format("auto", torch::Device(o.device)));
   const CacheData cache = read_cache(data);
   const Schema schema = load_schema(exp.data.schema);
   EvalOptions eo;
@@ -41,6 +43,16 @@ nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
   j["data"] = data;
   j["schema"] = exp.data.schema;
   return j;
+}
+
+double training_seconds(const std::string& run) {
+  std::ifstream in(run + "/metrics.csv");
+  std::string line;
+  double total = 0;
+  std::getline(in, line);  // header
+  while (std::getline(in, line))
+    if (!line.empty()) total += std::stod(line.substr(line.rfind(',') + 1));
+  return total;
 }
 
 }  // namespace kplab::cli

@@ -29,4 +29,8 @@ struct RunEvalOptions {
 // "data": what `kplab eval` prints and `kplab ablate` records per variant.
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& options);
 
+// Seconds spent training: the sum of RUN/metrics.csv's per-epoch times, so
+// it stays right across resumes (start-up and pauses between runs excluded).
+double training_seconds(const std::string& run);
+
 }  // namespace kplab::cli

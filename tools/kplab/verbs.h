@@ -13,5 +13,6 @@ int report(int argc, char** argv);
 int predict(int argc, char** argv);
 int bench(int argc, char** argv);
 int ablate(int argc, char** argv);
+int release(int argc, char** argv);
 
 }  // namespace kplab::cli
