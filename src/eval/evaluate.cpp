@@ -14,7 +14,7 @@ namespace kplab {
 namespace {
 
 nlohmann::json metrics_for(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& vis,
-                           const torch::Tensor& crop, const Schema& schema) {
+                           const torch::Tensor& occluded, const torch::Tensor& crop, const Schema& schema) {
   PckResult p = pck(pred, truth, vis, schema.pck_torso, 0.2);
   nlohmann::json j;
   j["pck@0.2"] = p.mean;
@@ -33,6 +33,16 @@ nlohmann::json metrics_for(const torch::Tensor& pred, const torch::Tensor& truth
   j["median_px"] = e.median;
   j["n_joints"] = p.joints_counted;
   j["samples_excluded"] = p.samples_excluded;
+  // Diagnostics: which side, and whether the joint was visible in the image.
+  SwapResult swaps = left_right_swaps(pred, truth, vis, schema.flip_permutation(), schema.pck_torso, 0.2);
+  j["left_right_swaps@0.2"] = swaps.rate;
+  j["left_right_swapped_joints"] = swaps.swapped;
+  torch::Tensor labeled = vis != 0, occ = occluded != 0;
+  PckResult seen = pck(pred, truth, labeled & ~occ, schema.pck_torso, 0.2);
+  PckResult hidden = pck(pred, truth, labeled & occ, schema.pck_torso, 0.2);
+  j["pck@0.2_unoccluded"] = seen.joints_counted > 0 ? nlohmann::json(seen.mean) : nlohmann::json(nullptr);
+  j["pck@0.2_occluded"] = hidden.joints_counted > 0 ? nlohmann::json(hidden.mean) : nlohmann::json(nullptr);
+  j["n_joints_occluded"] = hidden.joints_counted;
   return j;
 }
 
@@ -43,7 +53,7 @@ SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const Heatm
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
-  std::vector<torch::Tensor> reg, hm, truth, vis, index;
+  std::vector<torch::Tensor> reg, hm, truth, vis, occ, index;
   loader.start_epoch(0);
   while (auto b = loader.next()) {
     AugmentedBatch in = to_model_input(b->to(device));
@@ -52,11 +62,12 @@ SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const Heatm
     hm.push_back(codec.decode(torch::sigmoid(out.heatmaps)).first.cpu());
     truth.push_back(b->keypoints);
     vis.push_back(b->visible);
+    occ.push_back(b->occluded);
     index.push_back(b->index);
   }
   model.train(was_training);
   if (reg.empty()) return {};
-  return {torch::cat(reg), torch::cat(hm), torch::cat(truth), torch::cat(vis), torch::cat(index)};
+  return {torch::cat(reg), torch::cat(hm), torch::cat(truth), torch::cat(vis), torch::cat(occ), torch::cat(index)};
 }
 
 nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& o) {
@@ -82,8 +93,8 @@ nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Sche
   SplitPredictions p = predict_split(model, loader, codec, device);
   torch::Tensor all_crops = torch::from_blob(const_cast<float*>(cache.crop.data()), {cache.size(), 6}, torch::kFloat32);
   torch::Tensor c = all_crops.index_select(0, p.index);
-  nlohmann::json by = {{"regression", metrics_for(p.regression, p.truth, p.visible, c, schema)},
-                       {"heatmap", metrics_for(p.heatmap, p.truth, p.visible, c, schema)}};
+  nlohmann::json by = {{"regression", metrics_for(p.regression, p.truth, p.visible, p.occluded, c, schema)},
+                       {"heatmap", metrics_for(p.heatmap, p.truth, p.visible, p.occluded, c, schema)}};
   nlohmann::json j = by[o.decoder];
   j["decoder"] = o.decoder;
   j["n_samples"] = loader.num_samples();

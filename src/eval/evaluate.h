@@ -27,6 +27,7 @@ struct SplitPredictions {
   torch::Tensor heatmap;     // N x K x 2 (argmax + sub-pixel refinement)
   torch::Tensor truth;       // N x K x 2
   torch::Tensor visible;     // N x K
+  torch::Tensor occluded;    // N x K (labeled but occluded, where the dataset says so)
   torch::Tensor index;       // N cache rows
 };
 SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,

@@ -4,8 +4,10 @@
 
 namespace kplab {
 
-PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
-              std::array<int, 2> reference, double alpha) {
+namespace {
+
+void check_shapes(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+                  std::array<int, 2> reference) {
   KP_CHECK(pred.sizes() == truth.sizes() && pred.dim() == 3 && pred.size(2) == 2,
            "pck: expected pred and truth N x K x 2 of equal shape, found ", pred.sizes(), " and ", truth.sizes());
   KP_CHECK(visible.dim() == 2 && visible.size(0) == pred.size(0) && visible.size(1) == pred.size(1),
@@ -13,6 +15,14 @@ PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch
   const int64_t k = pred.size(1);
   KP_CHECK(reference[0] >= 0 && reference[1] >= 0 && reference[0] < k && reference[1] < k,
            "pck: reference joints ", reference[0], ", ", reference[1], " outside 0..", k - 1);
+}
+
+}  // namespace
+
+PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+              std::array<int, 2> reference, double alpha) {
+  check_shapes(pred, truth, visible, reference);
+  const int64_t k = pred.size(1);
   torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
   torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
   torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
@@ -33,6 +43,31 @@ PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch
     int64_t c = per_count[j].item<int64_t>();
     r.per_joint.push_back(c > 0 ? per_correct[j].item<double>() / c : -1.0);
   }
+  return r;
+}
+
+SwapResult left_right_swaps(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+                            const std::vector<int64_t>& flip, std::array<int, 2> reference, double alpha) {
+  check_shapes(pred, truth, visible, reference);
+  const int64_t k = pred.size(1);
+  KP_CHECK(static_cast<int64_t>(flip.size()) == k, "left/right swaps: expected a flip permutation of ", k,
+           " joints, found ", flip.size());
+  for (int64_t f : flip) KP_CHECK(f >= 0 && f < k, "left/right swaps: flip index ", f, " outside 0..", k - 1);
+  torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
+  torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
+  torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
+  torch::Tensor perm = torch::tensor(flip, torch::kInt64);
+  torch::Tensor has_partner = perm != torch::arange(k, torch::kInt64);                   // K
+  torch::Tensor ref_len = (t.select(1, reference[0]) - t.select(1, reference[1])).norm(2, 1);
+  torch::Tensor usable = v.select(1, reference[0]) & v.select(1, reference[1]) & (ref_len > 0);
+  torch::Tensor counted = v & v.index_select(1, perm) & has_partner.unsqueeze(0) & usable.unsqueeze(1);
+  torch::Tensor limit = alpha * ref_len.unsqueeze(1);
+  torch::Tensor own = (p - t).norm(2, 2) <= limit;
+  torch::Tensor partner = (p - t.index_select(1, perm)).norm(2, 2) <= limit;
+  SwapResult r;
+  r.joints_counted = counted.sum().item<int64_t>();
+  r.swapped = (counted & partner & ~own).sum().item<int64_t>();
+  r.rate = r.joints_counted > 0 ? static_cast<double>(r.swapped) / r.joints_counted : 0.0;
   return r;
 }
 

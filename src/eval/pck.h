@@ -25,4 +25,16 @@ struct PckResult {
 PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
               std::array<int, 2> reference, double alpha);
 
+// Left/right swaps: of the labeled joints whose mirror partner (flip[k] != k)
+// is labeled too, in samples with a usable reference, the share predicted
+// within alpha x reference of the partner's truth but not of their own: the
+// model found the limb and picked the wrong side.
+struct SwapResult {
+  double rate = 0.0;             // swapped / joints_counted (0 when none)
+  int64_t swapped = 0;
+  int64_t joints_counted = 0;
+};
+SwapResult left_right_swaps(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+                            const std::vector<int64_t>& flip, std::array<int, 2> reference, double alpha);
+
 }  // namespace kplab

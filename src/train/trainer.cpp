@@ -266,6 +266,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     // Each rank draws its own augmentations (rank 0's stream is the single-process one).
     Augmenter augmenter(exp.data.augmentation, schema.flip_permutation(),
                         exp.seed + 7919ULL * static_cast<uint64_t>(p) + 104729ULL * static_cast<uint64_t>(rank));
+    if (!resuming_here) state.best_metric = -1;  // best.pt: the best epoch of this phase (see below)
     if (resuming_here) {
       // Optimizer state lives in last.pt only for the phase it was saved in.
       load_checkpoint(last_path, nullptr, description, optimizer.get());
@@ -394,7 +395,12 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
                      phase.name.c_str(), static_cast<long long>(e + 1), static_cast<long long>(phase.epochs),
                      m[0] / nb, m[1] / nb, m[2] / nb, m[3] / nb, at.c_str(), 100 * val["pck" + at],
                      100 * val["heatmap_pck" + at], lr, secs > 0 ? epoch_images / secs : 0.0, secs);
-        if (headline_value > state.best_metric) {
+        // best.pt is the best epoch of the phase being trained, ties going to
+        // the later epoch: a phase builds on the previous phase's last
+        // weights, and a metric read from a branch the phase keeps frozen
+        // (the heatmap decoder in the regression phase) does not move, so an
+        // earlier phase's epoch would lack everything this phase trains.
+        if (headline_value >= state.best_metric) {
           state.best_metric = headline_value;
           save_checkpoint(best_path, state, *model, nullptr);
         }

@@ -1,7 +1,8 @@
 // The phased trainer: runs an experiment's phases in order, each training
 // only its parameter groups (the rest frozen), with the phase's losses,
 // optimizer and schedule; validates every epoch; keeps metrics.csv,
-// checkpoints/last.pt and checkpoints/best.pt (by validation PCK) in the run
+// checkpoints/last.pt and checkpoints/best.pt (the last phase's best epoch by
+// validation PCK of the experiment's eval decoder, ties to the later) in the run
 // dir; resumes exactly (same phase, epoch and batch; same weights as an
 // uninterrupted run on CPU).
 #pragma once
@@ -38,7 +39,7 @@ struct TrainOptions {
 struct TrainResult {
   bool interrupted = false;       // stopped early; last.pt holds the state
   int64_t steps = 0;              // optimizer steps taken by this invocation
-  double best_metric = -1;        // best validation PCK (the eval alpha closest to 0.2)
+  double best_metric = -1;        // best validation PCK of the last phase (the eval alpha closest to 0.2)
   std::map<std::string, double> last_validation;  // "pck@0.2" -> value, of the last epoch
   double seconds = 0;
   double images_per_s = 0;        // training throughput of this invocation (loader + augmentation + step), all ranks

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "core/error.h"
 #include "eval/pck.h"
 
 namespace kplab {
@@ -78,6 +79,43 @@ TEST(Pck, HandComputedThreePeopleWithMaskedJoints) {
   EXPECT_NEAR(r.per_joint[0], 1.0, 1e-12);  // 0 px and 3 <= 4 px
   EXPECT_NEAR(r.per_joint[1], 0.5, 1e-12);  // 1 <= 2 px; 5 > 4 px
   EXPECT_NEAR(r.per_joint[2], 0.0, 1e-12);  // 3 > 2 px
+}
+
+// Left/right swaps, by hand. Joints: 0 left wrist, 1 right wrist (partners),
+// 2 and 3 the reference (no partner), 10 px apart: a joint is "near" within 2 px.
+TEST(LeftRightSwaps, HandComputedSwapsCountOnlyJointsWhosePartnerIsLabeled) {
+  torch::Tensor t = torch::zeros({3, 4, 2});
+  for (int64_t i = 0; i < 3; ++i) {
+    t[i][0][0] = 10.0f;   // left wrist (10, 0)
+    t[i][1][0] = -10.0f;  // right wrist (-10, 0)
+    t[i][3][1] = 10.0f;   // reference joints (0, 0) and (0, 10)
+  }
+  torch::Tensor p = t.clone();
+  p[0][0][0] = -10.0f;  // sample 0: each wrist on the other's truth: 2 swaps
+  p[0][0][1] = 0.5f;
+  p[0][1][0] = 10.0f;
+  p[1][1][0] = 50.0f;   // sample 1: left right, right lost far away: no swap
+  p[1][1][1] = 50.0f;
+  p[2][0][0] = -10.0f;  // sample 2: right wrist unlabeled: neither wrist counts
+  torch::Tensor v = torch::ones({3, 4});
+  v[2][1] = 0;
+  SwapResult r = left_right_swaps(p, t, v, {1, 0, 2, 3}, {2, 3}, 0.2);
+  EXPECT_EQ(r.joints_counted, 4);
+  EXPECT_EQ(r.swapped, 2);
+  EXPECT_DOUBLE_EQ(r.rate, 0.5);
+  // A prediction near both truths (partners closer than the threshold) is correct, not swapped.
+  torch::Tensor close = t.clone();
+  close[0][1][0] = 9.0f;
+  close[0][1][1] = 0.0f;
+  SwapResult c = left_right_swaps(close.index({torch::indexing::Slice(0, 1)}), close.index({torch::indexing::Slice(0, 1)}),
+                                  torch::ones({1, 4}), {1, 0, 2, 3}, {2, 3}, 0.2);
+  EXPECT_EQ(c.joints_counted, 2);
+  EXPECT_EQ(c.swapped, 0);
+}
+
+TEST(LeftRightSwaps, AFlipPermutationOfTheWrongLengthIsAnError) {
+  torch::Tensor t = torch::zeros({1, 4, 2});
+  EXPECT_THROW(left_right_swaps(t, t, torch::ones({1, 4}), {1, 0, 2}, {2, 3}, 0.2), Error);
 }
 
 }  // namespace

@@ -160,6 +160,26 @@ TEST(Trainer, AnInterruptedRunResumesToTheSameWeightsAsAnUninterruptedOne) {
   EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("parts/config.yaml")));
 }
 
+TEST(Trainer, BestCheckpointOfAHeatmapDecoderRunHoldsTheTrainedRegressionBranch) {
+  // Scored by the heatmap decoder, whose branch the regression phase keeps
+  // frozen: its validation PCK cannot rise in phase 2, yet best.pt must be a
+  // phase-2 epoch (the later of equal ones), not phase 1's untrained head.
+  TinyRun tiny;
+  TrainResult r = tiny.run("heat", false, -1, {"eval.decoder=heatmap"});
+  ASSERT_FALSE(r.interrupted);
+  const std::string best = tiny.dir.file("heat/checkpoints/best.pt");
+  Checkpoint meta = load_checkpoint(best, nullptr, "", nullptr);
+  EXPECT_EQ(meta.phase, 1) << "best.pt comes from the last phase";
+  EXPECT_EQ(meta.epoch, 2) << "ties go to the later epoch";
+  PoseModel from_best = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+  YAML::Emitter description;
+  description << from_best->describe();
+  load_checkpoint(best, from_best.get(), description.c_str(), nullptr);
+  auto last = tiny.weights("heat");
+  for (const auto& kv : from_best->named_parameters())
+    EXPECT_TRUE(torch::equal(kv.value(), last.at(kv.key()))) << kv.key();
+}
+
 TEST(Trainer, Bf16AutocastOnCpuTrainsWithFiniteLossesCloseToFp32) {
   TinyRun tiny;
   TrainResult full = tiny.run("fp32");

@@ -22,6 +22,7 @@ int eval(int argc, char** argv) {
       ("data", "cache to evaluate on (default: the run's training cache)", cxxopts::value<std::string>()->default_value(""))
       ("split", "train, val or test", cxxopts::value<std::string>()->default_value("test"))
       ("decoder", "decoder reported first: regression or heatmap", cxxopts::value<std::string>()->default_value("regression"))
+      ("checkpoint", "best (best.pt, else last.pt) or last", cxxopts::value<std::string>()->default_value("best"))
       ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>()->default_value("cpu"))
       ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
@@ -41,6 +42,7 @@ int eval(int argc, char** argv) {
   eo.split = r["split"].as<std::string>();
   eo.decoder = r["decoder"].as<std::string>();
   eo.device = r["device"].as<std::string>();
+  eo.checkpoint = r["checkpoint"].as<std::string>();
   nlohmann::json j = evaluate_run(run, eo);
   const Schema schema = load_schema(j["schema"].get<std::string>());
   const std::string data = j["data"], checkpoint = j["checkpoint"];
@@ -59,6 +61,12 @@ int eval(int argc, char** argv) {
     const auto& m = j["by_decoder"][d];
     std::printf("%-12s %9s %9s %7s %9.2f %9.2f\n", d, pct(m["pck@0.2"]).c_str(), pct(m["pckh@0.5"]).c_str(),
                 pct(m["auc"]).c_str(), m["mean_px"].get<double>(), m["median_px"].get<double>());
+  }
+  std::printf("%-12s %9s %13s %11s\n", "decoder", "swapped", "PCK unoccl.", "PCK occl.");
+  for (const char* d : {"regression", "heatmap"}) {
+    const auto& m = j["by_decoder"][d];
+    std::printf("%-12s %9s %13s %11s\n", d, pct(m["left_right_swaps@0.2"]).c_str(), pct(m["pck@0.2_unoccluded"]).c_str(),
+                pct(m["pck@0.2_occluded"]).c_str());
   }
   std::printf("per joint PCK@0.2 (%s):\n", eo.decoder.c_str());
   for (const auto& name : schema.joints) std::printf("  %-16s %s\n", name.c_str(), pct(j["per_joint"][name]).c_str());

@@ -108,8 +108,12 @@ std::string card_markdown(const nlohmann::json& c) {
      << "- Command: `" << t["command"].get<std::string>() << "`\n"
      << "- Experiment: `experiment.yaml` beside this card (the effective configuration).\n"
      << "- Data: `" << t["data_command"].get<std::string>() << "`\n"
-     << "- Checkpoint: phase " << t["checkpoint_phase"] << ", epoch " << t["checkpoint_epoch"]
-     << ", chosen by validation PCK (" << pct(t["best_validation_pck"]) << ")\n"
+     << "- Checkpoint: "
+     << (t["checkpoint"] == "last"
+             ? std::string("last.pt, the weights the run ended with")
+             : str("best.pt: phase ", t["checkpoint_phase"].get<int64_t>() + 1, ", epoch ", t["checkpoint_epoch"].get<int64_t>(),
+                   ", the last phase's best epoch by validation PCK (", pct(t["best_validation_pck"]), ")"))
+     << "\n"
      << "- Training time: " << fixed(t["seconds"].get<double>() / 60, 1) << " min\n\n"
      << "## Release\n\n"
      << "- Released " << c["release"]["date"].get<std::string>() << " from commit `"
@@ -126,7 +130,7 @@ int release(int argc, char** argv) {
   std::string command = "kplab release";
   for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
   cxxopts::Options opts(argv[0],
-                        "Release a training run as a model-zoo folder: model.pt (its best checkpoint), model.onnx (with\n"
+                        "Release a training run as a model-zoo folder: model.pt (its best or last checkpoint), model.onnx (with\n"
                         "heatmaps, checked and parity-proven), experiment.yaml, and model_card.{json,md} with accuracy\n"
                         "on a held-out split (both decoders, per joint), batch-1 latency, the schema, input size and\n"
                         "normalisation, the training and data commands and the commit. The folder appears complete or\n"
@@ -136,6 +140,7 @@ int release(int argc, char** argv) {
       ("out", "zoo folder to create (e.g. models/zoo/NAME)", cxxopts::value<std::string>())
       ("split", "held-out split the card reports", cxxopts::value<std::string>()->default_value("test"))
       ("decoder", "recommended decoder: heatmap or regression", cxxopts::value<std::string>()->default_value("heatmap"))
+      ("checkpoint", "best (best.pt, else last.pt) or last", cxxopts::value<std::string>()->default_value("best"))
       ("threads", "CPU threads for the latency rows", cxxopts::value<int>()->default_value("2"))
       ("repeats", "timed runs per latency row", cxxopts::value<int>()->default_value("100"))
       ("force", "replace an existing folder", cxxopts::value<bool>()->default_value("false"))
@@ -160,7 +165,7 @@ int release(int argc, char** argv) {
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
   KP_CHECK(fs::is_directory(parent), out.string(), ": its folder ", parent.string(), " does not exist");
 
-  RunModel rm = load_run_model(run.string());
+  RunModel rm = load_run_model(run.string(), r["checkpoint"].as<std::string>());
   Experiment exp = load_experiment((run / "config.yaml").string());
   const Schema schema = load_schema(exp.data.schema);
   const CacheData cache = read_cache(exp.data.cache);
@@ -168,6 +173,7 @@ int release(int argc, char** argv) {
   RunEvalOptions eo;
   eo.split = r["split"].as<std::string>();
   eo.decoder = decoder;
+  eo.checkpoint = r["checkpoint"].as<std::string>();
   nlohmann::json ev = evaluate_run(run.string(), eo);
 
   // Everything is written into a staging folder beside OUT, then renamed.
@@ -230,6 +236,7 @@ int release(int argc, char** argv) {
        {{"command", fs::exists(run / "command.txt") ? read_text(run / "command.txt") : "unrecorded"},
         {"run", run.string()},
         {"data_command", cache.command},
+        {"checkpoint", fs::path(rm.checkpoint).stem().string()},
         {"checkpoint_phase", rm.meta.phase},
         {"checkpoint_epoch", rm.meta.epoch},
         {"best_validation_pck", rm.meta.best_metric},

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/error.h"
 #include "data/cache.h"
 #include "data/schema.h"
 #include "data/split.h"
@@ -12,10 +13,11 @@
 
 namespace kplab::cli {
 
-RunModel load_run_model(const std::string& run) {
+RunModel load_run_model(const std::string& run, const std::string& which) {
+  KP_CHECK(which == "best" || which == "last", "--checkpoint: expected best or last, found '", which, "'");
   RunModel r;
-  r.checkpoint = run + "/checkpoints/best.pt";
-  if (!std::filesystem::exists(r.checkpoint)) r.checkpoint = run + "/checkpoints/last.pt";
+  r.checkpoint = run + "/checkpoints/" + which + ".pt";
+  if (which == "best" && !std::filesystem::exists(r.checkpoint)) r.checkpoint = run + "/checkpoints/last.pt";
   r.meta = load_checkpoint(r.checkpoint, nullptr, "", nullptr);
   YAML::Node described = YAML::Load(r.meta.model);
   r.model = create_model(described["name"].as<std::string>(), described["options"]);
@@ -28,7 +30,7 @@ RunModel load_run_model(const std::string& run) {
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
   Experiment exp = load_experiment(run + "/config.yaml");
   const std::string data = o.data.empty() ? exp.data.cache : o.data;
-  RunModel rm = load_run_model(run);
+  RunModel rm = load_run_model(run, o.checkpoint);
   rm.model->to(torch::Device(o.device));
   rm.model->set_memory_format(parse_memory_format("auto", torch::Device(o.device)));
   const CacheData cache = read_cache(data);

@@ -16,14 +16,16 @@ struct RunModel {
   Checkpoint meta;
 };
 
-// RUN/checkpoints/best.pt (by validation PCK), else last.pt.
-RunModel load_run_model(const std::string& run);
+// `which` "best": RUN/checkpoints/best.pt (by validation PCK), else last.pt;
+// "last": last.pt (the weights the run ended with). Other names are errors.
+RunModel load_run_model(const std::string& run, const std::string& which = "best");
 
 struct RunEvalOptions {
   std::string data;                  // cache (default: the run's training cache)
   std::string split = "test";
   std::string decoder = "regression";
   std::string device = "cpu";
+  std::string checkpoint = "best";   // best | last (load_run_model)
 };
 // evaluate() of the run's best checkpoint, plus "split", "checkpoint" and
 // "data": what `kplab eval` prints and `kplab ablate` records per variant.
