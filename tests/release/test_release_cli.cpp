@@ -37,10 +37,11 @@ TEST(ReleaseCli, WritesWeightsOnnxExperimentAndACardMeasuredOnTheHeldOutSplit) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(has(r.out, "released")) << r.out;
   std::vector<std::string> files = test::list_dir(out);
-  EXPECT_EQ(files, (std::vector<std::string>{"experiment.yaml", "model.onnx", "model.pt", "model_card.json",
+  EXPECT_EQ(files, (std::vector<std::string>{"checkpoints", "config.yaml", "model.onnx", "model_card.json",
                                              "model_card.md"}));
   EXPECT_EQ(test::list_dir(dir.file("zoo")), std::vector<std::string>{"tiny_lite"}) << "no staging folder left";
-  EXPECT_EQ(slurp(out + "/model.pt"), slurp(run + "/checkpoints/best.pt"));
+  EXPECT_EQ(slurp(out + "/checkpoints/best.pt"), slurp(run + "/checkpoints/best.pt"));
+  EXPECT_EQ(slurp(out + "/config.yaml"), slurp(run + "/config.yaml"));
 
   // The card's numbers are the ones kplab eval prints for the same split.
   const std::string eval_json = dir.file("eval.json");
@@ -71,8 +72,15 @@ TEST(ReleaseCli, WritesWeightsOnnxExperimentAndACardMeasuredOnTheHeldOutSplit) {
   EXPECT_EQ(outputs, (std::set<std::string>{"coords", "visibility", "heatmaps"}));
   const std::string md = slurp(out + "/model_card.md");
   for (const char* text : {"# tiny_lite", "**test** split", "| heatmap (recommended) |", "left_shoulder",
-                           "kplab train", "model.onnx"})
+                           "kplab train", "model.onnx", "kplab predict"})
     EXPECT_TRUE(has(md, text)) << text << " not in:\n" << md;
+
+  // The zoo folder is a run folder: kplab eval reads it and measures the same.
+  const std::string zoo_json = dir.file("zoo_eval.json");
+  Result zoo_eval = kplab(dir, "eval " + quote(out) + " --split test --json " + quote(zoo_json));
+  ASSERT_EQ(zoo_eval.code, 0) << zoo_eval.err;
+  EXPECT_NEAR(nlohmann::json::parse(slurp(zoo_json))["by_decoder"]["heatmap"]["pck@0.2"].get<double>(),
+              card["metrics"]["by_decoder"]["heatmap"]["pck@0.2"].get<double>(), 1e-9);
 
   // The ONNX file passed parity on its three outputs and passes the TFLite lint.
   for (const char* o : {"coords", "visibility", "heatmaps"})

@@ -1,6 +1,7 @@
-// kplab release: a training run as a model-zoo entry: the weights, the
-// checked ONNX graph, the experiment, and a model card (JSON and Markdown)
-// whose every number is measured by this command on a named split.
+// kplab release: a training run as a model-zoo entry: the weights and the
+// experiment (laid out as a run folder), the checked ONNX graph, and a model
+// card (JSON and Markdown) whose every number is measured by this command on
+// a named split.
 #include <unistd.h>
 
 #include <array>
@@ -82,13 +83,17 @@ std::string card_markdown(const nlohmann::json& c) {
      << m["data"].get<std::string>() << "` (" << m["n_samples"] << " people, " << m["n_joints"]
      << " labeled joints; never trained on, never used to pick a checkpoint). PCK@0.2 is normalised by the torso "
         "(left shoulder to right hip), PCKh@0.5 by the head segment (neck to head top), over labeled joints only.\n\n"
-     << "| decoder | PCK@0.2 | PCKh@0.5 | AUC (α ≤ 0.5) | mean error px |\n|---|---|---|---|---|\n";
+     << "| decoder | PCK@0.2 | PCKh@0.5 | AUC (α ≤ 0.5) | mean error px | left/right swaps |\n"
+     << "|---|---|---|---|---|---|\n";
   for (const char* d : {"heatmap", "regression"}) {
     const auto& b = m["by_decoder"][d];
     md << "| " << d << (m["decoder"] == d ? " (recommended)" : "") << " | " << pct(b["pck@0.2"]) << " | "
-       << pct(b["pckh@0.5"]) << " | " << pct(b["auc"]) << " | " << fixed(b["mean_px"].get<double>(), 2) << " |\n";
+       << pct(b["pckh@0.5"]) << " | " << pct(b["auc"]) << " | " << fixed(b["mean_px"].get<double>(), 2) << " | "
+       << pct(b["left_right_swaps@0.2"]) << " |\n";
   }
-  md << "\nPer joint, PCK@0.2 of the recommended decoder:\n\n| joint | PCK@0.2 |\n|---|---|\n";
+  md << "\nMean error is in original-image pixels. Left/right swaps: the share of joints (whose mirror partner is "
+        "labeled) predicted within 0.2 torso of the partner's position but not of their own.\n"
+     << "\nPer joint, PCK@0.2 of the recommended decoder:\n\n| joint | PCK@0.2 |\n|---|---|\n";
   for (const auto& kv : m["by_decoder"][m["decoder"].get<std::string>()]["per_joint"].items())
     md << "| " << kv.key() << " | " << pct(kv.value()) << " |\n";
   md << "\n## Input and outputs\n\n"
@@ -106,7 +111,7 @@ std::string card_markdown(const nlohmann::json& c) {
   const auto& t = c["training"];
   md << "\n## Training\n\n"
      << "- Command: `" << t["command"].get<std::string>() << "`\n"
-     << "- Experiment: `experiment.yaml` beside this card (the effective configuration).\n"
+     << "- Experiment: `config.yaml` beside this card (the effective configuration).\n"
      << "- Data: `" << t["data_command"].get<std::string>() << "`\n"
      << "- Checkpoint: "
      << (t["checkpoint"] == "last"
@@ -119,8 +124,12 @@ std::string card_markdown(const nlohmann::json& c) {
      << "- Released " << c["release"]["date"].get<std::string>() << " from commit `"
      << c["release"]["commit"].get<std::string>() << "`" << (c["release"]["dirty"].get<bool>() ? " (with local changes)" : "")
      << " by `" << c["release"]["command"].get<std::string>() << "`\n"
-     << "- Files: `model.pt` (LibTorch checkpoint: `kplab eval`, `kplab export`), `model.onnx` (opset 13, checked, "
-        "TFLite-linted, OpenCV DNN parity with LibTorch), `experiment.yaml`, `model_card.json`.\n";
+     << "- Files: `checkpoints/best.pt` (the LibTorch checkpoint) and `config.yaml`, which make this folder a run "
+        "folder for `kplab eval`, `report`, `export` and `bench`; `model.onnx` (opset 13, checked, TFLite-linted, OpenCV "
+        "DNN parity with LibTorch; `kplab predict` takes this folder or the file); `model_card.json`.\n"
+     << "\n## Use\n\n```\nkplab predict " << c["release"]["folder"].get<std::string>()
+     << " --input photo.jpg --out predictions\nkplab eval " << c["release"]["folder"].get<std::string>()
+     << " --split test --decoder " << m["decoder"].get<std::string>() << "   # needs the cache: see Data above\n```\n";
   return md.str();
 }
 
@@ -130,8 +139,9 @@ int release(int argc, char** argv) {
   std::string command = "kplab release";
   for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
   cxxopts::Options opts(argv[0],
-                        "Release a training run as a model-zoo folder: model.pt (its best or last checkpoint), model.onnx (with\n"
-                        "heatmaps, checked and parity-proven), experiment.yaml, and model_card.{json,md} with accuracy\n"
+                        "Release a training run as a model-zoo folder: checkpoints/best.pt (the run's best or last checkpoint)\n"
+                        "and config.yaml (so the folder is a run folder for the other verbs), model.onnx (with heatmaps,\n"
+                        "checked and parity-proven), and model_card.{json,md} with accuracy\n"
                         "on a held-out split (both decoders, per joint), batch-1 latency, the schema, input size and\n"
                         "normalisation, the training and data commands and the commit. The folder appears complete or\n"
                         "not at all.\n");
@@ -200,8 +210,11 @@ int release(int argc, char** argv) {
   bo.work_dir = stage.string();
   nlohmann::json bench = benchmark_model(*rm.model, bo);
 
-  fs::copy_file(rm.checkpoint, stage / "model.pt");
-  AtomicFile((stage / "experiment.yaml").string(), false).commit_bytes(rm.meta.config);
+  // The folder is itself a run folder (config.yaml + checkpoints/best.pt), so
+  // kplab eval, report, export, bench and predict all take it as RUN.
+  fs::create_directories(stage / "checkpoints");
+  fs::copy_file(rm.checkpoint, stage / "checkpoints" / "best.pt");
+  AtomicFile((stage / "config.yaml").string(), false).commit_bytes(rm.meta.config);
 
   nlohmann::json metrics = ev;
   metrics.erase("pck_curve");
@@ -245,6 +258,7 @@ int release(int argc, char** argv) {
        {{"date", utc_now()},
         {"commit", commit.empty() ? "unknown" : commit},
         {"dirty", !command_output("git status --porcelain --untracked-files=no").empty()},
+        {"folder", out.string()},
         {"command", command}}}};
   card["metrics"]["decoder"] = decoder;
   AtomicFile((stage / "model_card.json").string(), false).commit_bytes(card.dump(2) + "\n");
