@@ -94,8 +94,9 @@ std::string card_markdown(const nlohmann::json& c) {
   md << "\nMean error is in original-image pixels. Left/right swaps: the share of joints (whose mirror partner is "
         "labeled) predicted within 0.2 torso of the partner's position but not of their own.\n"
      << "\nPer joint, PCK@0.2 of the recommended decoder:\n\n| joint | PCK@0.2 |\n|---|---|\n";
-  for (const auto& kv : m["by_decoder"][m["decoder"].get<std::string>()]["per_joint"].items())
-    md << "| " << kv.key() << " | " << pct(kv.value()) << " |\n";
+  for (const auto& joint : c["schema"]["joints"])  // schema order, not the JSON object's
+    md << "| " << joint.get<std::string>() << " | "
+       << pct(m["by_decoder"][m["decoder"].get<std::string>()]["per_joint"][joint.get<std::string>()]) << " |\n";
   md << "\n## Input and outputs\n\n"
      << "- Input `image`: " << c["input"]["layout"].get<std::string>() << ".\n"
      << "- Crop: " << c["input"]["crop"].get<std::string>() << ".\n";
