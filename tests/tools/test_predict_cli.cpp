@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "data/heatmap_codec.h"
 #include "export/export_model.h"
 #include "export/onnx_graph.h"
 #include "models/registry.h"
@@ -89,6 +90,9 @@ class PredictCli : public ::testing::Test {
     o["num_keypoints"] = kJoints;
     PoseModel m = create_model("blazepose_lite", o);
     onnx_export::export_onnx(*m, dir_->file("lite.onnx"), {});
+    onnx_export::ExportOptions with_heatmap;
+    with_heatmap.with_heatmap = true;
+    onnx_export::export_onnx(*m, dir_->file("lite_heatmaps.onnx"), with_heatmap);
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -279,6 +283,64 @@ TEST_F(PredictCli, BadInputsFailWithOneLineNamingThePath) {
   write_png(img, 40, 40, 0);
   const std::string no_model = tmp_.file("nomodel.onnx");
   expect_failure("--input " + quote(img), no_model, no_model);
+}
+
+// The (x, y) columns of keypoints.csv's first row.
+std::vector<std::pair<double, double>> csv_points(const std::string& csv) {
+  std::vector<std::string> rows = lines(slurp(csv));
+  EXPECT_GE(rows.size(), 2u);
+  std::vector<std::string> cells;
+  std::stringstream row(rows.at(1));
+  for (std::string c; std::getline(row, c, ',');) cells.push_back(c);
+  std::vector<std::pair<double, double>> points;
+  for (int j = 0; j < kJoints; ++j) points.push_back({std::stod(cells.at(2 + 3 * j)), std::stod(cells.at(3 + 3 * j))});
+  return points;
+}
+
+TEST_F(PredictCli, HeatmapDecoderReadsThePeaksAsEvalDoesAndIsTheDefaultWhenHeatmapsExist) {
+  // An image of exactly the input size: no padding or resizing, so the CSV
+  // holds model-input pixels and can be compared with LibTorch directly.
+  const std::string img = tmp_.file("square.png");
+  write_png(img, kSize, kSize, 4);
+  const std::string heat = dir_->file("lite_heatmaps.onnx");
+  const std::string out_auto = tmp_.file("auto"), out_reg = tmp_.file("reg"), json = tmp_.file("s.json");
+  Result a = predict("--input " + quote(img) + " --out " + quote(out_auto) + " --json " + quote(json), heat);
+  ASSERT_EQ(a.code, 0) << a.err;
+  EXPECT_TRUE(has(a.out, "heatmap decoder")) << a.out;
+  EXPECT_EQ(nlohmann::json::parse(slurp(json))["decoder"], "heatmap");
+  Result r = predict("--input " + quote(img) + " --out " + quote(out_reg) + " --decoder regression", heat);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "regression decoder")) << r.out;
+
+  torch::manual_seed(5);  // the suite's model
+  YAML::Node o;
+  o["input_size"] = kSize;
+  o["num_keypoints"] = kJoints;
+  PoseModel m = create_model("blazepose_lite", o);
+  m->eval();
+  cv::Mat rgb;
+  cv::cvtColor(cv::imread(img), rgb, cv::COLOR_BGR2RGB);
+  torch::Tensor x = torch::from_blob(rgb.data, {1, kSize, kSize, 3}, torch::kUInt8).permute({0, 3, 1, 2}).to(torch::kFloat) / 255;
+  torch::NoGradGuard no_grad;
+  PoseOutput y = m->forward(x);
+  torch::Tensor peaks = HeatmapCodec{kSize, m->heatmap_size(), 1.0f}.decode(torch::sigmoid(y.heatmaps)).first;
+  auto heat_points = csv_points(out_auto + "/keypoints.csv"), reg_points = csv_points(out_reg + "/keypoints.csv");
+  for (int j = 0; j < kJoints; ++j) {
+    EXPECT_NEAR(heat_points[j].first, peaks[0][j][0].item<double>(), 0.02) << j;
+    EXPECT_NEAR(heat_points[j].second, peaks[0][j][1].item<double>(), 0.02) << j;
+    EXPECT_NEAR(reg_points[j].first, y.coords[0][j][0].item<double>(), 0.02) << j;
+    EXPECT_NEAR(reg_points[j].second, y.coords[0][j][1].item<double>(), 0.02) << j;
+  }
+
+  // A graph without heatmaps: auto reads coords, --decoder heatmap is refused.
+  const std::string out_plain = tmp_.file("plain"), json_plain = tmp_.file("p.json");
+  Result plain = predict("--input " + quote(img) + " --out " + quote(out_plain) + " --json " + quote(json_plain));
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(json_plain))["decoder"], "regression");
+  const std::string err = expect_failure("--input " + quote(img) + " --decoder heatmap", model());
+  EXPECT_TRUE(has(err, "heatmaps")) << err;
+  const std::string bad = expect_failure("--input " + quote(img) + " --decoder peaks", "--decoder");
+  EXPECT_TRUE(has(bad, "'peaks'")) << bad;
 }
 
 TEST_F(PredictCli, OnnxWithoutCoordsIsRefused) {

@@ -25,6 +25,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "data/heatmap_codec.h"
 #include "data/schema.h"
 #include "export/onnx_graph.h"
 #include "json_output.h"
@@ -75,6 +76,8 @@ struct OnnxModel {
   std::string input;  // graph input name ("image" for kplab exports)
   int size = 0;       // S of the 1 x 3 x S x S input
   int keypoints = 0;  // K of the 1 x K x 2 "coords" output
+  int heatmap = 0;    // H of the 1 x K x H x H "heatmaps" output (0: the graph has none)
+  std::string decoder = "regression";  // what run() reads: "coords" or the heatmaps' peaks
 };
 
 // MODEL is an .onnx file or a training run folder holding model.onnx.
@@ -140,7 +143,31 @@ OnnxModel inspect_onnx(const std::string& path) {
   const auto& v = outputs["visibility"];
   if (v.size() != 2 || v[0] != 1 || v[1] != c[1])
     throw input_error(path, "output 'visibility'", str("shape 1x", c[1]), shape_text(v));
+  if (outputs.count("heatmaps")) {
+    const auto& h = outputs["heatmaps"];
+    if (h.size() != 4 || h[0] != 1 || h[1] != c[1] || h[2] <= 0 || h[2] != h[3] || m.size % h[2] != 0)
+      throw input_error(path, "output 'heatmaps'", str("shape 1x", c[1], "xHxH with H dividing ", m.size),
+                        shape_text(h));
+    m.heatmap = static_cast<int>(h[2]);
+  }
   return m;
+}
+
+// --decoder: "auto" takes the heatmaps' peaks when the graph outputs heatmaps
+// (the better decoder of kplab's trained models so far), else "coords".
+void choose_decoder(OnnxModel& m, const std::string& decoder) {
+  if (decoder == "auto") {
+    m.decoder = m.heatmap > 0 ? "heatmap" : "regression";
+  } else if (decoder == "heatmap") {
+    if (m.heatmap == 0)
+      throw input_error(m.path, "outputs", "a 'heatmaps' output for --decoder heatmap (kplab export --with-heatmap)",
+                        "none");
+    m.decoder = decoder;
+  } else if (decoder == "regression") {
+    m.decoder = decoder;
+  } else {
+    throw input_error("--decoder", "value", "auto, heatmap or regression", "'" + decoder + "'");
+  }
 }
 
 // Pads to a centred square (black, as the training crops) and resizes to S.
@@ -193,20 +220,35 @@ class Predictor {
     const auto t0 = std::chrono::steady_clock::now();
     try {
       net_.setInput(blob, model_.input);
-      net_.forward(outs, std::vector<cv::String>{"coords", "visibility"});
+      std::vector<cv::String> names = {"coords", "visibility"};
+      if (model_.decoder == "heatmap") names.push_back("heatmaps");
+      net_.forward(outs, names);
     } catch (const cv::Exception& e) {
       throw Error(str(model_.path, ": OpenCV DNN forward on ", source, ": ", one_line(e.what())));
     }
     forward_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     const size_t k = static_cast<size_t>(model_.keypoints);
-    KP_CHECK(outs.size() == 2 && outs[0].total() == 2 * k && outs[1].total() == k && outs[0].depth() == CV_32F &&
+    KP_CHECK(outs.size() >= 2 && outs[0].total() == 2 * k && outs[1].total() == k && outs[0].depth() == CV_32F &&
                  outs[1].depth() == CV_32F,
              model_.path, ": OpenCV DNN: expected float outputs of ", 2 * k, " and ", k, " values");
-    const cv::Mat c = outs[0].isContinuous() ? outs[0] : outs[0].clone();
+    cv::Mat c = outs[0].isContinuous() ? outs[0] : outs[0].clone();
     const cv::Mat v = outs[1].isContinuous() ? outs[1] : outs[1].clone();
+    torch::Tensor peaks;  // 1 x K x 2 input pixels, when decoding heatmaps
+    if (model_.decoder == "heatmap") {
+      const int64_t h = model_.heatmap;
+      KP_CHECK(outs.size() == 3 && outs[2].total() == k * h * h && outs[2].depth() == CV_32F, model_.path,
+               ": OpenCV DNN: expected ", k * h * h, " float heatmap values");
+      const cv::Mat hm = outs[2].isContinuous() ? outs[2] : outs[2].clone();
+      // The same decoder kplab eval scores (argmax, parabola refinement, scaled to input pixels).
+      const HeatmapCodec codec{model_.size, static_cast<int>(h), 1.0f};
+      torch::Tensor maps = torch::from_blob(const_cast<float*>(hm.ptr<float>()), {1, static_cast<int64_t>(k), h, h});
+      peaks = codec.decode(maps).first.contiguous();
+    }
     Pose p;
     for (size_t j = 0; j < k; ++j) {
-      p.points.push_back(lb.to_image(c.ptr<float>()[2 * j], c.ptr<float>()[2 * j + 1]));
+      const float x = peaks.defined() ? peaks[0][j][0].item<float>() : c.ptr<float>()[2 * j];
+      const float y = peaks.defined() ? peaks[0][j][1].item<float>() : c.ptr<float>()[2 * j + 1];
+      p.points.push_back(lb.to_image(x, y));
       p.visibility.push_back(v.ptr<float>()[j]);
     }
     return p;
@@ -457,6 +499,8 @@ int predict(int argc, char** argv) {
        cxxopts::value<std::string>())
       ("out", "output folder", cxxopts::value<std::string>())
       ("schema", "keypoint schema: joint names and skeleton; K must match the model", cxxopts::value<std::string>()->default_value("datasets/lsp.yaml"))
+      ("decoder", "auto (the heatmaps' peaks when the model outputs heatmaps, else its coords), heatmap or regression",
+       cxxopts::value<std::string>()->default_value("auto"))
       ("min-visibility", "joints below this visibility are not drawn and void their angles", cxxopts::value<double>()->default_value("0.5"))
       ("save-frames", "also write each video frame's overlay to OUT/frames/", cxxopts::value<bool>()->default_value("false"))
       ("rep-angle", "repetition signal: knees (mean of left and right knee, whichever are seen), hips, left_knee, right_knee, left_hip or right_hip",
@@ -494,7 +538,8 @@ int predict(int argc, char** argv) {
   const std::vector<std::string> rep_parts = rep_angle_parts(rep_angle);
 
   // Everything that can be checked is checked before anything is written.
-  const OnnxModel model = inspect_onnx(resolve_model_path(r["model"].as<std::string>()));
+  OnnxModel model = inspect_onnx(resolve_model_path(r["model"].as<std::string>()));
+  choose_decoder(model, r["decoder"].as<std::string>());
   const Schema schema = load_schema(r["schema"].as<std::string>());
   if (schema.num_joints() != model.keypoints)
     throw input_error(model.path, "output 'coords'",
@@ -612,9 +657,11 @@ int predict(int argc, char** argv) {
   const std::vector<std::string> written = staged.commit_all();
   folders.keep();
 
-  std::printf("predicted %lld %s of %s with %s in OpenCV DNN (input %dx%d, %d joints): forward %.2f ms mean\n",
+  std::printf("predicted %lld %s of %s with %s in OpenCV DNN (input %dx%d, %d joints, %s decoder): forward %.2f ms "
+              "mean\n",
               static_cast<long long>(n_inputs), inputs.video ? "frames" : (n_inputs == 1 ? "image" : "images"),
-              input.c_str(), model.path.c_str(), model.size, model.size, model.keypoints, predictor.mean_forward_ms());
+              input.c_str(), model.path.c_str(), model.size, model.size, model.keypoints, model.decoder.c_str(),
+              predictor.mean_forward_ms());
   if (inputs.skipped) std::printf("  skipped %d folder entries that are not images\n", inputs.skipped);
   if (inputs.video) {
     std::vector<std::string> at;
@@ -643,6 +690,7 @@ int predict(int argc, char** argv) {
                       {"forward_ms_mean", predictor.mean_forward_ms()},
                       {"n_forward", predictor.forwards()},
                       {"runtime", "opencv-dnn"},
+                      {"decoder", model.decoder},
                       {"reps", reps_json}};
   json_out.write(j);
   return 0;
