@@ -37,8 +37,9 @@ TEST(ReleaseCli, WritesWeightsOnnxExperimentAndACardMeasuredOnTheHeldOutSplit) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(has(r.out, "released")) << r.out;
   std::vector<std::string> files = test::list_dir(out);
-  EXPECT_EQ(files, (std::vector<std::string>{"checkpoints", "config.yaml", "model.onnx", "model_card.json",
-                                             "model_card.md"}));
+  EXPECT_EQ(files, (std::vector<std::string>{"checkpoints", "command.txt", "config.yaml", "metrics.csv", "model.onnx",
+                                             "model_card.json", "model_card.md"}));
+  EXPECT_EQ(slurp(out + "/metrics.csv"), slurp(run + "/metrics.csv"));
   EXPECT_EQ(test::list_dir(dir.file("zoo")), std::vector<std::string>{"tiny_lite"}) << "no staging folder left";
   EXPECT_EQ(slurp(out + "/checkpoints/best.pt"), slurp(run + "/checkpoints/best.pt"));
   EXPECT_EQ(slurp(out + "/config.yaml"), slurp(run + "/config.yaml"));

@@ -126,8 +126,9 @@ std::string card_markdown(const nlohmann::json& c) {
      << c["release"]["commit"].get<std::string>() << "`" << (c["release"]["dirty"].get<bool>() ? " (with local changes)" : "")
      << " by `" << c["release"]["command"].get<std::string>() << "`\n"
      << "- Files: `checkpoints/best.pt` (the LibTorch checkpoint) and `config.yaml`, which make this folder a run "
-        "folder for `kplab eval`, `report`, `export` and `bench`; `model.onnx` (opset 13, checked, TFLite-linted, OpenCV "
-        "DNN parity with LibTorch; `kplab predict` takes this folder or the file); `model_card.json`.\n"
+        "folder for `kplab eval`, `report`, `export` and `bench` (with the run's `metrics.csv` and "
+        "`command.txt`); `model.onnx` (opset 13, checked, TFLite-linted, OpenCV DNN parity with LibTorch; "
+        "`kplab predict` takes this folder or the file); `model_card.json`.\n"
      << "\n## Use\n\n```\nkplab predict " << c["release"]["folder"].get<std::string>()
      << " --input photo.jpg --out predictions\nkplab eval " << c["release"]["folder"].get<std::string>()
      << " --split test --decoder " << m["decoder"].get<std::string>() << "   # needs the cache: see Data above\n```\n";
@@ -216,6 +217,9 @@ int release(int argc, char** argv) {
   fs::create_directories(stage / "checkpoints");
   fs::copy_file(rm.checkpoint, stage / "checkpoints" / "best.pt");
   AtomicFile((stage / "config.yaml").string(), false).commit_bytes(rm.meta.config);
+  // The run's history travels too: kplab report draws its training curves from it.
+  for (const char* f : {"metrics.csv", "command.txt"})
+    if (fs::exists(run / f)) fs::copy_file(run / f, stage / f);
 
   nlohmann::json metrics = ev;
   metrics.erase("pck_curve");
