@@ -17,6 +17,14 @@ void check_shapes(const torch::Tensor& pred, const torch::Tensor& truth, const t
            "pck: reference joints ", reference[0], ", ", reference[1], " outside 0..", k - 1);
 }
 
+// Each sample's reference length (N) and whether it can be used: both
+// reference joints labeled and apart. t float64 N x K x 2, v bool N x K.
+std::pair<torch::Tensor, torch::Tensor> reference_lengths(const torch::Tensor& t, const torch::Tensor& v,
+                                                          std::array<int, 2> reference) {
+  torch::Tensor len = (t.select(1, reference[0]) - t.select(1, reference[1])).norm(2, 1);
+  return {len, v.select(1, reference[0]) & v.select(1, reference[1]) & (len > 0)};
+}
+
 }  // namespace
 
 PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
@@ -27,8 +35,7 @@ PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch
   torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
   torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
 
-  torch::Tensor ref_len = (t.select(1, reference[0]) - t.select(1, reference[1])).norm(2, 1);  // N
-  torch::Tensor usable = v.select(1, reference[0]) & v.select(1, reference[1]) & (ref_len > 0);
+  auto [ref_len, usable] = reference_lengths(t, v, reference);
   torch::Tensor dist = (p - t).norm(2, 2);                                                    // N x K
   torch::Tensor counted = v & usable.unsqueeze(1);
   torch::Tensor correct = (dist <= alpha * ref_len.unsqueeze(1)) & counted;
@@ -58,8 +65,7 @@ SwapResult left_right_swaps(const torch::Tensor& pred, const torch::Tensor& trut
   torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
   torch::Tensor perm = torch::tensor(flip, torch::kInt64);
   torch::Tensor has_partner = perm != torch::arange(k, torch::kInt64);                   // K
-  torch::Tensor ref_len = (t.select(1, reference[0]) - t.select(1, reference[1])).norm(2, 1);
-  torch::Tensor usable = v.select(1, reference[0]) & v.select(1, reference[1]) & (ref_len > 0);
+  auto [ref_len, usable] = reference_lengths(t, v, reference);
   torch::Tensor counted = v & v.index_select(1, perm) & has_partner.unsqueeze(0) & usable.unsqueeze(1);
   torch::Tensor limit = alpha * ref_len.unsqueeze(1);
   torch::Tensor own = (p - t).norm(2, 2) <= limit;

@@ -26,13 +26,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const char* const kNumericFields[] = {"params", "macs", "pck@0.2", "pckh@0.5", "auc",
                                       "latency_torch_ms", "latency_onnx_ms", "train_seconds"};
 
-std::string fixed(double v, int decimals) {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 std::string duration_text(double s) {
   if (!std::isfinite(s)) return "n/a";
   const long t = std::lround(s);

@@ -35,13 +35,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const cv::Scalar kTruthBgr(230, 40, 255);
 const char* const kTruthCss = "#ff28e6";
 
-std::string fixed(double v, int decimals) {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 // j[key], or null when j has no such key (const operator[] must not see a missing key).
 const nlohmann::json& field(const nlohmann::json& j, const std::string& key) {
   static const nlohmann::json null;
@@ -259,6 +252,13 @@ std::string si_text(double v) {
   while (std::fabs(v) >= 1000 && u < 4) v /= 1000, ++u;
   const int decimals = std::fabs(v) >= 100 ? 0 : std::fabs(v) >= 10 ? 1 : 2;
   return fixed(v, u == 0 ? 0 : decimals) + units[u];
+}
+
+std::string fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
 }
 
 std::string percent(const nlohmann::json& value) {

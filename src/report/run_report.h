@@ -93,6 +93,8 @@ std::string si_text(double value);
 
 // "71.3%", or "n/a" for null/missing/NaN.
 std::string percent(const nlohmann::json& value);
+// v with `decimals` decimals, or "n/a" when not finite.
+std::string fixed(double v, int decimals);
 // j[key] as a number, NaN when absent or null.
 double number_or_nan(const nlohmann::json& j, const std::string& key);
 

@@ -17,6 +17,7 @@
 #include "core/hardware.h"
 #include "core/threads.h"
 #include "eval/benchmark.h"
+#include "command_line.h"
 #include "json_output.h"
 #include "models/registry.h"
 #include "run_model.h"
@@ -54,8 +55,7 @@ void write_tables(const fs::path& out, const nlohmann::json& results) {
 }  // namespace
 
 int ablate(int argc, char** argv) {
-  std::string command = "kplab ablate";
-  for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
+  const std::string command = command_line("ablate", argc, argv);
   cxxopts::Options opts(argv[0],
                         "Train, evaluate and benchmark every variant of an ablation file on the same data and budget;\n"
                         "writes OUT/results.{md,csv,json} (variant, params, MACs, PCK@0.2, PCKh@0.5, AUC, latency of\n"

@@ -7,16 +7,18 @@
 #include "data/schema.h"
 #include "run_model.h"
 #include "json_output.h"
+#include "report/run_report.h"
 #include "verbs.h"
 
 namespace kplab::cli {
 
 int eval(int argc, char** argv) {
   cxxopts::Options opts(argv[0],
-                        "Evaluate a training run's best checkpoint (else its last) on a cache split: PCK@0.2 normalised\n"
-                        "by the torso (LSP protocol: left shoulder to right hip), PCKh@0.5 (neck to head top), per-joint\n"
-                        "PCK, AUC of PCK over alpha in [0, 0.5], and mean/median error in original-image pixels, over\n"
-                        "labeled joints only, for the regression and the heatmap decoder.\n");
+                        "Evaluate a training run's best checkpoint (else its last; --checkpoint last: its final weights)\n"
+                        "on a cache split: PCK@0.2 normalised by the torso (LSP protocol: left shoulder to right hip),\n"
+                        "PCKh@0.5 (neck to head top), per-joint PCK, AUC of PCK over alpha in [0, 0.5], mean/median\n"
+                        "error in original-image pixels, left/right swaps and PCK of occluded vs unoccluded joints (where\n"
+                        "the dataset flags occlusion), over labeled joints only, for the regression and the heatmap decoder.\n");
   opts.add_options()
       ("run", "training run folder", cxxopts::value<std::string>())
       ("data", "cache to evaluate on (default: the run's training cache)", cxxopts::value<std::string>()->default_value(""))
@@ -50,26 +52,21 @@ int eval(int argc, char** argv) {
   std::printf("%s on %s (split %s, %lld people, %lld labeled joints)\n", checkpoint.c_str(), data.c_str(),
               r["split"].as<std::string>().c_str(), static_cast<long long>(j["n_samples"].get<int64_t>()),
               static_cast<long long>(j["n_joints"].get<int64_t>()));
-  auto pct = [](const nlohmann::json& v) {
-    char buf[16];
-    if (v.is_null()) return std::string("n/a");
-    std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v.get<double>());
-    return std::string(buf);
-  };
+  using report::percent;
   std::printf("%-12s %9s %9s %7s %9s %9s\n", "decoder", "PCK@0.2", "PCKh@0.5", "AUC", "mean px", "median px");
   for (const char* d : {"regression", "heatmap"}) {
     const auto& m = j["by_decoder"][d];
-    std::printf("%-12s %9s %9s %7s %9.2f %9.2f\n", d, pct(m["pck@0.2"]).c_str(), pct(m["pckh@0.5"]).c_str(),
-                pct(m["auc"]).c_str(), m["mean_px"].get<double>(), m["median_px"].get<double>());
+    std::printf("%-12s %9s %9s %7s %9.2f %9.2f\n", d, percent(m["pck@0.2"]).c_str(), percent(m["pckh@0.5"]).c_str(),
+                percent(m["auc"]).c_str(), m["mean_px"].get<double>(), m["median_px"].get<double>());
   }
   std::printf("%-12s %9s %13s %11s\n", "decoder", "swapped", "PCK unoccl.", "PCK occl.");
   for (const char* d : {"regression", "heatmap"}) {
     const auto& m = j["by_decoder"][d];
-    std::printf("%-12s %9s %13s %11s\n", d, pct(m["left_right_swaps@0.2"]).c_str(), pct(m["pck@0.2_unoccluded"]).c_str(),
-                pct(m["pck@0.2_occluded"]).c_str());
+    std::printf("%-12s %9s %13s %11s\n", d, percent(m["left_right_swaps@0.2"]).c_str(), percent(m["pck@0.2_unoccluded"]).c_str(),
+                percent(m["pck@0.2_occluded"]).c_str());
   }
   std::printf("per joint PCK@0.2 (%s):\n", eo.decoder.c_str());
-  for (const auto& name : schema.joints) std::printf("  %-16s %s\n", name.c_str(), pct(j["per_joint"][name]).c_str());
+  for (const auto& name : schema.joints) std::printf("  %-16s %s\n", name.c_str(), percent(j["per_joint"][name]).c_str());
   json_out.write(j);
   return 0;
 }

@@ -231,7 +231,7 @@ class Predictor {
     KP_CHECK(outs.size() >= 2 && outs[0].total() == 2 * k && outs[1].total() == k && outs[0].depth() == CV_32F &&
                  outs[1].depth() == CV_32F,
              model_.path, ": OpenCV DNN: expected float outputs of ", 2 * k, " and ", k, " values");
-    cv::Mat c = outs[0].isContinuous() ? outs[0] : outs[0].clone();
+    const cv::Mat c = outs[0].isContinuous() ? outs[0] : outs[0].clone();
     const cv::Mat v = outs[1].isContinuous() ? outs[1] : outs[1].clone();
     torch::Tensor peaks;  // 1 x K x 2 input pixels, when decoding heatmaps
     if (model_.decoder == "heatmap") {
@@ -244,10 +244,11 @@ class Predictor {
       torch::Tensor maps = torch::from_blob(const_cast<float*>(hm.ptr<float>()), {1, static_cast<int64_t>(k), h, h});
       peaks = codec.decode(maps).first.contiguous();
     }
+    // Input-pixel (x, y) pairs, from the heatmaps' peaks or the regressed coords.
+    const float* xy = peaks.defined() ? peaks.data_ptr<float>() : c.ptr<float>();
     Pose p;
     for (size_t j = 0; j < k; ++j) {
-      const float x = peaks.defined() ? peaks[0][j][0].item<float>() : c.ptr<float>()[2 * j];
-      const float y = peaks.defined() ? peaks[0][j][1].item<float>() : c.ptr<float>()[2 * j + 1];
+      const float x = xy[2 * j], y = xy[2 * j + 1];
       p.points.push_back(lb.to_image(x, y));
       p.visibility.push_back(v.ptr<float>()[j]);
     }

@@ -19,7 +19,9 @@
 #include "data/schema.h"
 #include "eval/benchmark.h"
 #include "export/export_model.h"
+#include "command_line.h"
 #include "json_output.h"
+#include "report/run_report.h"
 #include "run_model.h"
 #include "train/experiment.h"
 #include "verbs.h"
@@ -58,18 +60,8 @@ std::string utc_now() {
   return buf;
 }
 
-std::string pct(const nlohmann::json& v) {
-  if (!v.is_number()) return "n/a";
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v.get<double>());
-  return buf;
-}
-
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+using report::fixed;
+using report::percent;
 
 std::string card_markdown(const nlohmann::json& c) {
   std::ostringstream md;
@@ -87,16 +79,16 @@ std::string card_markdown(const nlohmann::json& c) {
      << "|---|---|---|---|---|---|\n";
   for (const char* d : {"heatmap", "regression"}) {
     const auto& b = m["by_decoder"][d];
-    md << "| " << d << (m["decoder"] == d ? " (recommended)" : "") << " | " << pct(b["pck@0.2"]) << " | "
-       << pct(b["pckh@0.5"]) << " | " << pct(b["auc"]) << " | " << fixed(b["mean_px"].get<double>(), 2) << " | "
-       << pct(b["left_right_swaps@0.2"]) << " |\n";
+    md << "| " << d << (m["decoder"] == d ? " (recommended)" : "") << " | " << percent(b["pck@0.2"]) << " | "
+       << percent(b["pckh@0.5"]) << " | " << percent(b["auc"]) << " | " << fixed(b["mean_px"].get<double>(), 2) << " | "
+       << percent(b["left_right_swaps@0.2"]) << " |\n";
   }
   md << "\nMean error is in original-image pixels. Left/right swaps: the share of joints (whose mirror partner is "
         "labeled) predicted within 0.2 torso of the partner's position but not of their own.\n"
      << "\nPer joint, PCK@0.2 of the recommended decoder:\n\n| joint | PCK@0.2 |\n|---|---|\n";
   for (const auto& joint : c["schema"]["joints"])  // schema order, not the JSON object's
     md << "| " << joint.get<std::string>() << " | "
-       << pct(m["by_decoder"][m["decoder"].get<std::string>()]["per_joint"][joint.get<std::string>()]) << " |\n";
+       << percent(m["by_decoder"][m["decoder"].get<std::string>()]["per_joint"][joint.get<std::string>()]) << " |\n";
   md << "\n## Input and outputs\n\n"
      << "- Input `image`: " << c["input"]["layout"].get<std::string>() << ".\n"
      << "- Crop: " << c["input"]["crop"].get<std::string>() << ".\n";
@@ -118,7 +110,7 @@ std::string card_markdown(const nlohmann::json& c) {
      << (t["checkpoint"] == "last"
              ? std::string("last.pt, the weights the run ended with")
              : str("best.pt: phase ", t["checkpoint_phase"].get<int64_t>() + 1, ", epoch ", t["checkpoint_epoch"].get<int64_t>(),
-                   ", the last phase's best epoch by validation PCK (", pct(t["best_validation_pck"]), ")"))
+                   ", the last phase's best epoch by validation PCK (", percent(t["best_validation_pck"]), ")"))
      << "\n"
      << "- Training time: " << fixed(t["seconds"].get<double>() / 60, 1) << " min\n\n"
      << "## Release\n\n"
@@ -138,15 +130,14 @@ std::string card_markdown(const nlohmann::json& c) {
 }  // namespace
 
 int release(int argc, char** argv) {
-  std::string command = "kplab release";
-  for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
+  const std::string command = command_line("release", argc, argv);
   cxxopts::Options opts(argv[0],
-                        "Release a training run as a model-zoo folder: checkpoints/best.pt (the run's best or last checkpoint)\n"
-                        "and config.yaml (so the folder is a run folder for the other verbs), model.onnx (with heatmaps,\n"
-                        "checked and parity-proven), and model_card.{json,md} with accuracy\n"
-                        "on a held-out split (both decoders, per joint), batch-1 latency, the schema, input size and\n"
-                        "normalisation, the training and data commands and the commit. The folder appears complete or\n"
-                        "not at all.\n");
+                        "Release a training run as a model-zoo folder that is itself a run folder for the other verbs:\n"
+                        "checkpoints/best.pt (the run's best or last checkpoint), config.yaml, the run's metrics.csv and\n"
+                        "command.txt; model.onnx (with heatmaps, checked and parity-proven); and model_card.{json,md}\n"
+                        "with accuracy on a held-out split (both decoders, per joint, left/right swaps), batch-1 latency,\n"
+                        "the schema, input size and normalisation, the training and data commands and the commit. The\n"
+                        "folder appears complete or not at all.\n");
   opts.add_options()
       ("run", "training run folder", cxxopts::value<std::string>())
       ("out", "zoo folder to create (e.g. models/zoo/NAME)", cxxopts::value<std::string>())
@@ -178,7 +169,7 @@ int release(int argc, char** argv) {
   KP_CHECK(fs::is_directory(parent), out.string(), ": its folder ", parent.string(), " does not exist");
 
   RunModel rm = load_run_model(run.string(), r["checkpoint"].as<std::string>());
-  Experiment exp = load_experiment((run / "config.yaml").string());
+  const Experiment exp = load_experiment((run / "config.yaml").string());
   const Schema schema = load_schema(exp.data.schema);
   const CacheData cache = read_cache(exp.data.cache);
 
@@ -186,7 +177,7 @@ int release(int argc, char** argv) {
   eo.split = r["split"].as<std::string>();
   eo.decoder = decoder;
   eo.checkpoint = r["checkpoint"].as<std::string>();
-  nlohmann::json ev = evaluate_run(run.string(), eo);
+  nlohmann::json ev = evaluate_run_model(rm, exp, cache, exp.data.cache, eo);
 
   // Everything is written into a staging folder beside OUT, then renamed.
   const fs::path stage = parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));
@@ -274,7 +265,7 @@ int release(int argc, char** argv) {
   cleanup.path.clear();
   const auto& best = card["metrics"]["by_decoder"][decoder];
   std::printf("released %s: %s decoder PCK@0.2 %s, PCKh@0.5 %s, AUC %s on %s (%lld people)\n", out.c_str(),
-              decoder.c_str(), pct(best["pck@0.2"]).c_str(), pct(best["pckh@0.5"]).c_str(), pct(best["auc"]).c_str(),
+              decoder.c_str(), percent(best["pck@0.2"]).c_str(), percent(best["pckh@0.5"]).c_str(), percent(best["auc"]).c_str(),
               eo.split.c_str(), static_cast<long long>(ev["n_samples"].get<int64_t>()));
   return 0;
 }

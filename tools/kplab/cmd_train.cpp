@@ -13,6 +13,7 @@
 #include "train/distributed.h"
 #include "train/experiment.h"
 #include "train/trainer.h"
+#include "command_line.h"
 #include "json_output.h"
 #include "verbs.h"
 
@@ -32,6 +33,7 @@ std::string self_exe() {
 
 int train(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);  // what every rank of --nproc runs again
+  const std::string command = command_line("train", argc, argv);  // before parsing, as given
   cxxopts::Options opts(argv[0],
                         "Run an experiment's training phases. Each phase trains only its parameter groups (the rest\n"
                         "frozen) with its own losses, optimizer and schedule; validation PCK every epoch; metrics.csv,\n"
@@ -97,9 +99,7 @@ int train(int argc, char** argv) {
   o.precision = r["precision"].as<std::string>();
   o.memory_format = r["memory-format"].as<std::string>();
   o.resume = r["resume"].as<bool>();
-  o.command = "kplab train";
-  for (const auto& a : args)
-    o.command += " " + (a.find_first_of(" '\"$\\") == std::string::npos ? a : "'" + a + "'");
+  o.command = command;
   // Test hook (tests/train/test_distributed.cpp): stop as on Ctrl-C after this many steps.
   if (const char* stop = std::getenv("KPLAB_TEST_STOP_AFTER")) o.stop_after_steps = std::atoll(stop);
   const bool main_rank = !dist || dist->rank == 0;

@@ -28,12 +28,16 @@ RunModel load_run_model(const std::string& run, const std::string& which) {
 }
 
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
-  Experiment exp = load_experiment(run + "/config.yaml");
+  const Experiment exp = load_experiment(run + "/config.yaml");
   const std::string data = o.data.empty() ? exp.data.cache : o.data;
   RunModel rm = load_run_model(run, o.checkpoint);
+  return evaluate_run_model(rm, exp, read_cache(data), data, o);
+}
+
+nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const CacheData& cache, const std::string& data,
+                                  const RunEvalOptions& o) {
   rm.model->to(torch::Device(o.device));
   rm.model->set_memory_format(parse_memory_format("auto", torch::Device(o.device)));
-  const CacheData cache = read_cache(data);
   const Schema schema = load_schema(exp.data.schema);
   EvalOptions eo;
   eo.splits = {parse_split_name(o.split)};

@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "data/cache.h"
 #include "model/pose_model.h"
 #include "train/checkpoint.h"
+#include "train/experiment.h"
 
 namespace kplab::cli {
 
@@ -30,6 +32,11 @@ struct RunEvalOptions {
 // evaluate() of the run's best checkpoint, plus "split", "checkpoint" and
 // "data": what `kplab eval` prints and `kplab ablate` records per variant.
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& options);
+// The same for a run already loaded: `rm` from load_run_model (its
+// checkpoint per options.checkpoint), the run's experiment, and `cache`
+// read from the file `data`. Moves the model to options.device.
+nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const CacheData& cache, const std::string& data,
+                                  const RunEvalOptions& options);
 
 // Seconds spent training: the sum of RUN/metrics.csv's per-epoch times, so
 // it stays right across resumes (start-up and pauses between runs excluded).
