@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# One model, every runtime, one run: kplab bench (LibTorch NCHW, LibTorch
-# channels-last, the exported ONNX in OpenCV DNN) and, when the ONNX Runtime
-# oracle is installed (tools/ort/install.sh), the same exported graph
-# (coords + visibility, batch 1) in ONNX Runtime, all on THREADS threads with
-# 10 warm-up and 100 timed runs. Run it on a quiet machine.
+# One model, five runtimes, one run, batch 1, THREADS threads, 10 warm-up and
+# 100 timed runs each:
+#   kplab bench: LibTorch NCHW, LibTorch channels-last, and the exported ONNX
+#                (coords + visibility, as deployed) in OpenCV DNN;
+#   the same exported graph in ONNX Runtime (all graph optimisations), and
+#   its TFLite conversion (kplab export --tflite: onnx2tf, parity-proven) in
+#   LiteRT with XNNPACK (tools/py/time_model.py, from the venv).
+# Untrained weights (seed 0): latency does not depend on them. Run it on a
+# quiet machine; compare rows of one run, not across runs.
 #   tools/bench_runtimes.sh [MODEL] [SIZE] [THREADS] [OUT_JSON]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,29 +16,27 @@ SIZE=${2:-256}
 THREADS=${3:-2}
 OUT=${4:-runs/bench/runtimes_${MODEL}_${SIZE}.json}
 mkdir -p "$(dirname "$OUT")"
+tools/setup.sh
 tools/build.sh >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 build/kplab bench "$MODEL" --size "$SIZE" --threads "$THREADS" --batch 1 --warmup 10 --repeats 100 --json "$tmp/kplab.json"
-if ! command -v node >/dev/null 2>&1; then
-  echo "note: node not found: the ONNX Runtime row is left out"
-  cp "$tmp/kplab.json" "$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-  echo "bench_runtimes: wrote $OUT"
-  exit 0
-fi
-ort='null'
-if node -e "require('./tools/ort/node_modules/onnxruntime-node')" 2>/dev/null; then
-  build/kplab export --model "$MODEL" --set input_size="$SIZE" --onnx "$tmp/model.onnx" >/dev/null
-  ort=$(node tools/ort/time_onnx.js "$tmp/model.onnx" "$THREADS" 10 100)
-  echo "onnxruntime (node): median $(node -e "console.log(JSON.parse(process.argv[1]).median_ms.toFixed(2))" "$ort") ms"
-else
-  echo "note: ONNX Runtime oracle not installed (tools/ort/install.sh): its row is left out"
-fi
-node -e '
-  const fs = require("fs");
-  const j = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  j.onnxruntime = JSON.parse(process.argv[2]);
-  fs.writeFileSync(process.argv[3] + ".tmp", JSON.stringify(j, null, 2) + "\n");
-  fs.renameSync(process.argv[3] + ".tmp", process.argv[3]);
-' "$tmp/kplab.json" "$ort" "$OUT"
+build/kplab export --model "$MODEL" --set input_size="$SIZE" --onnx "$tmp/model.onnx" --tflite "$tmp/model.tflite" \
+  --json "$tmp/export.json" >/dev/null
+.venv/bin/python tools/py/time_model.py "$tmp/model.onnx" "$THREADS" 10 100 > "$tmp/ort.json"
+.venv/bin/python tools/py/time_model.py "$tmp/model.tflite" "$THREADS" 10 100 > "$tmp/litert.json"
+.venv/bin/python - "$tmp" "$OUT" <<'PY'
+import json, os, sys
+tmp, out = sys.argv[1], sys.argv[2]
+j = json.load(open(f"{tmp}/kplab.json"))
+j["onnxruntime"] = json.load(open(f"{tmp}/ort.json"))
+j["litert"] = json.load(open(f"{tmp}/litert.json"))
+j["litert"]["tflite"] = {k: v for k, v in json.load(open(f"{tmp}/export.json"))["tflite"].items() if k != "metadata"}
+for key in ("onnxruntime", "litert"):
+    r = j[key]
+    print(f"{r['runtime']:>20}: median {r['median_ms']:.2f} ms, p90 {r['p90_ms']:.2f} ms")
+with open(out + ".tmp", "w") as f:
+    json.dump(j, f, indent=2)
+os.replace(out + ".tmp", out)
+PY
 echo "bench_runtimes: wrote $OUT"

@@ -4,7 +4,8 @@
 # prepare their HDF5 cache, train blazepose_lite in two phases on 2 CPU cores
 # (experiments/quick_synthetic.yaml, about three minutes), evaluate the best
 # checkpoint on the test split, export it to a checked, TFLite-linted,
-# parity-proven ONNX file, and write the run's HTML report.
+# parity-proven ONNX file and to a TFLite file (onnx2tf, builtin operators
+# only, proven in LiteRT), and write the run's HTML report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
@@ -19,8 +20,8 @@ rm -rf "$OUT/train"   # the quickstart's own previous run
 build/kplab train experiments/quick_synthetic.yaml --out "$OUT/train"
 echo "== evaluate: best checkpoint on the synthetic test split"
 build/kplab eval "$OUT/train" --split test --json "$OUT/eval_test.json"
-echo "== export: best checkpoint -> $OUT/model.onnx"
-build/kplab export "$OUT/train" --onnx "$OUT/model.onnx" --force
+echo "== export: best checkpoint -> $OUT/model.onnx and $OUT/model.tflite"
+build/kplab export "$OUT/train" --onnx "$OUT/model.onnx" --tflite "$OUT/model.tflite" --force
 echo "== report: $OUT/report.html"
 build/kplab report "$OUT/train" --split test --out "$OUT/report.html"
-echo "quickstart: done; cache, run (metrics.csv, checkpoints), eval_test.json, model.onnx and report.html in $OUT/"
+echo "quickstart: done; cache, run (metrics.csv, checkpoints), eval_test.json, model.onnx, model.tflite and report.html in $OUT/"

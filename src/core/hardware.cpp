@@ -1,6 +1,7 @@
 #include "core/hardware.h"
 
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include <fstream>
 #include <thread>
@@ -20,12 +21,27 @@ std::string cpu_name() {
   return "unknown CPU";
 }
 
+nlohmann::json build_json() {
+#ifdef KPLAB_TORCH_CUDA
+  const bool cuda_build = true;
+#else
+  const bool cuda_build = false;
+#endif
+#ifdef KPLAB_WITH_NCCL
+  const bool nccl = true;
+#else
+  const bool nccl = false;
+#endif
+  return {{"libtorch", TORCH_VERSION}, {"cuda_build", cuda_build}, {"nccl", nccl}};
+}
+
 nlohmann::json hardware_json(const std::string& device, int threads) {
   return {{"cpu", cpu_name()},
           {"cores", std::thread::hardware_concurrency()},
           {"threads", threads},
           {"device", device},
-          {"cuda_devices", torch::cuda::is_available() ? torch::cuda::device_count() : 0}};
+          {"cuda_devices", torch::cuda::is_available() ? torch::cuda::device_count() : 0},
+          {"build", build_json()}};
 }
 
 }  // namespace kplab

@@ -48,38 +48,63 @@ nlohmann::json metrics_for(const torch::Tensor& pred, const torch::Tensor& truth
 
 }  // namespace
 
-SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
-                               const torch::Device& device) {
-  torch::NoGradGuard no_grad;
-  const bool was_training = model.is_training();
-  model.eval();
+SplitPredictions predict_split(const BatchPredictor& predict, Loader& loader, const HeatmapCodec& codec) {
   std::vector<torch::Tensor> reg, hm, truth, vis, occ, index;
   loader.start_epoch(0);
   while (auto b = loader.next()) {
-    AugmentedBatch in = to_model_input(b->to(device));
-    PoseOutput out = model.forward(in.images);
+    BatchPrediction out = predict(to_model_input(*b).images);
     reg.push_back(out.coords.cpu());
-    hm.push_back(codec.decode(torch::sigmoid(out.heatmaps)).first.cpu());
+    if (out.heatmaps.defined()) hm.push_back(codec.decode(out.heatmaps).first.cpu());
     truth.push_back(b->keypoints);
     vis.push_back(b->visible);
     occ.push_back(b->occluded);
     index.push_back(b->index);
   }
-  model.train(was_training);
   if (reg.empty()) return {};
-  return {torch::cat(reg), torch::cat(hm), torch::cat(truth), torch::cat(vis), torch::cat(occ), torch::cat(index)};
+  return {torch::cat(reg), hm.empty() ? torch::Tensor() : torch::cat(hm), torch::cat(truth), torch::cat(vis),
+          torch::cat(occ), torch::cat(index)};
+}
+
+SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
+                               const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  SplitPredictions p = predict_split(
+      [&](const torch::Tensor& images) {
+        PoseOutput out = model.forward(images.to(device));
+        return BatchPrediction{out.coords, torch::sigmoid(out.heatmaps)};
+      },
+      loader, codec);
+  model.train(was_training);
+  return p;
 }
 
 nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& o) {
+  const torch::Device device(o.device);
+  torch::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  nlohmann::json j = evaluate(
+      [&](const torch::Tensor& images) {
+        PoseOutput out = model.forward(images.to(device));
+        return BatchPrediction{out.coords, torch::sigmoid(out.heatmaps)};
+      },
+      {model.input_size(), model.heatmap_size(), model.num_keypoints()}, cache, schema, o);
+  model.train(was_training);
+  return j;
+}
+
+nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& g, const CacheData& cache,
+                        const Schema& schema, const EvalOptions& o) {
   KP_CHECK(o.decoder == "regression" || o.decoder == "heatmap", "--decoder: expected regression or heatmap, found '",
            o.decoder, "'");
   KP_CHECK(schema.pck_torso[0] >= 0, schema.path, ": pck.torso: expected two joints, found none");
-  KP_CHECK(cache.joint_names == schema.joints && cache.num_joints == model.num_keypoints(),
+  KP_CHECK(cache.joint_names == schema.joints && cache.num_joints == g.num_keypoints,
            "evaluate: expected the cache, schema and model to share the joints, found cache schema ", cache.schema,
-           " with ", cache.num_joints, " joints, schema ", schema.name, ", model K = ", model.num_keypoints());
-  KP_CHECK(cache.image_size == model.input_size(), "evaluate: cache crops are ", cache.image_size,
-           " px but the model's input is ", model.input_size(), " px");
-  const torch::Device device(o.device);
+           " with ", cache.num_joints, " joints, schema ", schema.name, ", model K = ", g.num_keypoints);
+  KP_CHECK(cache.image_size == g.input_size, "evaluate: cache crops are ", cache.image_size,
+           " px but the model's input is ", g.input_size, " px");
   auto shared = std::shared_ptr<const CacheData>(&cache, [](const CacheData*) {});  // borrowed
   LoaderOptions lo;
   lo.batch_size = o.batch_size;
@@ -88,13 +113,14 @@ nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Sche
   lo.drop_last = false;
   Loader loader(shared, lo);
   KP_CHECK(loader.num_samples() > 0, "evaluate: the cache has no people in the requested split");
-  HeatmapCodec codec{model.input_size(), model.heatmap_size(), 2.0f};
+  HeatmapCodec codec{g.input_size, g.heatmap_size, 2.0f};
 
-  SplitPredictions p = predict_split(model, loader, codec, device);
+  SplitPredictions p = predict_split(predict, loader, codec);
   torch::Tensor all_crops = torch::from_blob(const_cast<float*>(cache.crop.data()), {cache.size(), 6}, torch::kFloat32);
   torch::Tensor c = all_crops.index_select(0, p.index);
-  nlohmann::json by = {{"regression", metrics_for(p.regression, p.truth, p.visible, p.occluded, c, schema)},
-                       {"heatmap", metrics_for(p.heatmap, p.truth, p.visible, p.occluded, c, schema)}};
+  nlohmann::json by = {{"regression", metrics_for(p.regression, p.truth, p.visible, p.occluded, c, schema)}};
+  if (p.heatmap.defined()) by["heatmap"] = metrics_for(p.heatmap, p.truth, p.visible, p.occluded, c, schema);
+  KP_CHECK(by.contains(o.decoder), "--decoder heatmap: expected a model with heatmap outputs, found none");
   nlohmann::json j = by[o.decoder];
   j["decoder"] = o.decoder;
   j["n_samples"] = loader.num_samples();

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,20 @@ struct SplitPredictions {
 SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
                                const torch::Device& device);
 
+// What a model predicts for a batch of images (B x 3 x S x S in [0, 1], CPU):
+// coords B x K x 2 in input pixels and heatmap probabilities B x K x H x W
+// (undefined when the model has none). The seam that lets an exported file
+// in another runtime (LiteRT, src/export/tflite_export.h) be scored exactly
+// as the LibTorch model is.
+struct BatchPrediction {
+  torch::Tensor coords;
+  torch::Tensor heatmaps;
+};
+using BatchPredictor = std::function<BatchPrediction(const torch::Tensor& images)>;
+
+// predict_split for any predictor; `heatmap` is undefined when it gives no heatmaps.
+SplitPredictions predict_split(const BatchPredictor& predict, Loader& loader, const HeatmapCodec& codec);
+
 struct EvalOptions {
   std::vector<int> splits = {2};        // cache splits to evaluate (default: test)
   std::string decoder = "regression";   // the decoder reported at the top level
@@ -45,5 +60,16 @@ struct EvalOptions {
 // mean_px, median_px, n_samples, n_joints, samples_excluded,
 // decoder, and by_decoder (the same for both decoders).
 nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& options);
+
+// The same for any predictor of a model with this input size, heatmap size
+// and keypoint count (options.device unused: the predictor runs where it
+// runs). Without heatmaps, by_decoder holds the regression decoder alone.
+struct ModelGeometry {
+  int input_size = 0;
+  int heatmap_size = 0;
+  int num_keypoints = 0;
+};
+nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& geometry, const CacheData& cache,
+                        const Schema& schema, const EvalOptions& options);
 
 }  // namespace kplab

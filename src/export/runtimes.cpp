@@ -1,11 +1,5 @@
 #include "export/runtimes.h"
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <onnx/onnx_pb.h>
 
 #include <cerrno>
@@ -21,8 +15,8 @@
 
 #include "core/error.h"
 #include "export/onnx_graph.h"
-
-extern char** environ;
+#include "core/subprocess.h"
+#include "export/python_tools.h"
 
 namespace kplab::onnx_export {
 
@@ -60,43 +54,6 @@ std::vector<int64_t> declared_shape(const onnx::ModelProto& model, const std::st
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::string find_on_path(const std::string& exe) {
-  const char* path = std::getenv("PATH");
-  if (!path) return "";
-  std::stringstream ss(path);
-  for (std::string dir; std::getline(ss, dir, ':');) {
-    if (dir.empty()) dir = ".";
-    const fs::path p = fs::path(dir) / exe;
-    if (::access(p.c_str(), X_OK) == 0 && !fs::is_directory(p)) return p.string();
-  }
-  return "";
-}
-
-// Runs argv with stdout/stderr to files; returns the exit status (-1: killed or not started).
-int spawn(const std::vector<std::string>& argv, const std::string& out_file, const std::string& err_file) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return -1;
-  // The onnxruntime-node library leaves an empty /tmp/mat-debug-PID.log per
-  // process; remove it so the test-time oracle leaves nothing behind.
-  const std::string debug_log = "/tmp/mat-debug-" + std::to_string(pid) + ".log";
-  struct stat st;
-  if (::stat(debug_log.c_str(), &st) == 0 && st.st_size == 0) ::unlink(debug_log.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string trim(std::string s) {
@@ -146,36 +103,15 @@ std::map<std::string, torch::Tensor> run_opencv_dnn(const std::string& onnx_path
   return result;
 }
 
-std::string resolve_ort_dir(const std::string& ort_dir) {
-  if (!ort_dir.empty()) return ort_dir;
-  if (const char* env = std::getenv("KPLAB_ORT_DIR"); env && *env) return env;
-  return "tools/ort";
-}
+namespace {
 
-bool onnxruntime_available(const std::string& ort_dir, std::string* why) {
-  const std::string dir = resolve_ort_dir(ort_dir);
-  std::string reason;
-  if (find_on_path("node").empty())
-    reason = "node is not on PATH";
-  else if (!fs::exists(fs::path(dir) / "run_onnx.js"))
-    reason = (fs::path(dir) / "run_onnx.js").string() + " not found";
-  else if (!fs::exists(fs::path(dir) / "node_modules" / "onnxruntime-node" / "package.json"))
-    reason = (fs::path(dir) / "node_modules" / "onnxruntime-node").string() + " missing (run " +
-             (fs::path(dir) / "install.sh").string() + ")";
-  if (why) *why = reason;
-  return reason.empty();
-}
-
-std::map<std::string, torch::Tensor> run_onnxruntime(const std::string& onnx_path, const torch::Tensor& input,
-                                                     const std::vector<std::string>& outputs,
-                                                     const std::string& work_dir, const std::string& ort_dir) {
-  const std::string dir = resolve_ort_dir(ort_dir);
-  std::string why;
-  KP_CHECK(onnxruntime_available(dir, &why), "onnxruntime-node not available: ", why);
+// One run of tools/py/run_model.py: input.bin in, out_i.bin + outputs.json back.
+std::map<std::string, torch::Tensor> run_in_python(const std::string& model_path, const torch::Tensor& input,
+                                                   const std::vector<std::string>& outputs, const std::string& work_dir,
+                                                   const std::string& runtime, int threads = 1) {
   KP_CHECK(fs::is_directory(work_dir), work_dir, ": work folder does not exist");
-
   const torch::Tensor x = float_input(input);
-  const std::string in_file = (fs::path(work_dir) / "ort_input.bin").string();
+  const std::string in_file = (fs::path(work_dir) / "runtime_input.bin").string();
   {
     std::ofstream out(in_file, std::ios::binary | std::ios::trunc);
     out.write(static_cast<const char*>(x.data_ptr()), static_cast<std::streamsize>(x.numel() * sizeof(float)));
@@ -183,18 +119,13 @@ std::map<std::string, torch::Tensor> run_onnxruntime(const std::string& onnx_pat
   }
   std::string shape;
   for (int64_t i = 0; i < x.dim(); ++i) shape += (i ? "," : "") + std::to_string(x.size(i));
-  const std::string out_dir = (fs::path(work_dir) / "ort_outputs").string();
+  const std::string out_dir = (fs::path(work_dir) / "runtime_outputs").string();
   std::error_code ec;
   fs::remove_all(out_dir, ec);
 
-  std::vector<std::string> argv = {find_on_path("node"), (fs::path(dir) / "run_onnx.js").string(), onnx_path,
-                                   in_file, shape, out_dir};
-  argv.insert(argv.end(), outputs.begin(), outputs.end());
-  const std::string out_log = (fs::path(work_dir) / "ort_stdout.txt").string();
-  const std::string err_log = (fs::path(work_dir) / "ort_stderr.txt").string();
-  const int rc = spawn(argv, out_log, err_log);
-  KP_CHECK(rc == 0, onnx_path, ": onnxruntime (node run_onnx.js) failed",
-           rc < 0 ? std::string(" to start or was killed") : str(" with exit code ", rc), ": ", trim(slurp(err_log)));
+  std::vector<std::string> args = {"--threads", std::to_string(threads), model_path, in_file, shape, out_dir};
+  args.insert(args.end(), outputs.begin(), outputs.end());
+  run_python_tool("run_model.py", args, work_dir, runtime);
 
   const std::string index_file = (fs::path(out_dir) / "outputs.json").string();
   nlohmann::json index;
@@ -217,8 +148,37 @@ std::map<std::string, torch::Tensor> run_onnxruntime(const std::string& onnx_pat
     std::memcpy(t.data_ptr<float>(), bytes.data(), bytes.size());
     result[name] = t;
   }
-  for (const auto& name : outputs) KP_CHECK(result.count(name), onnx_path, ": onnxruntime returned no output '", name, "'");
+  for (const auto& name : outputs)
+    KP_CHECK(result.count(name), model_path, ": ", runtime, " returned no output '", name, "'");
   return result;
+}
+
+}  // namespace
+
+std::map<std::string, torch::Tensor> run_onnxruntime(const std::string& onnx_path, const torch::Tensor& input,
+                                                     const std::vector<std::string>& outputs,
+                                                     const std::string& work_dir) {
+  return run_in_python(onnx_path, input, outputs, work_dir, "ONNX Runtime");
+}
+
+std::map<std::string, torch::Tensor> run_litert(const std::string& tflite_path, const torch::Tensor& input,
+                                                const std::vector<std::string>& outputs, const std::string& work_dir,
+                                                int threads) {
+  KP_CHECK(threads >= 1, "run_litert: threads: expected >= 1, found ", threads);
+  return run_in_python(tflite_path, input, outputs, work_dir, "LiteRT", threads);
+}
+
+nlohmann::json time_in_runtime(const std::string& model_path, int threads, int warmup, int repeats) {
+  ScratchDir work("kplab-time");
+  run_python_tool("time_model.py",
+                  {model_path, std::to_string(threads), std::to_string(warmup), std::to_string(repeats)}, work.path(),
+                  str(model_path, ": latency"));
+  const std::string out = slurp(work.file("time_model.py.stdout"));
+  try {
+    return nlohmann::json::parse(out);
+  } catch (const std::exception& e) {
+    throw Error(str(model_path, ": latency: unreadable result '", trim(out), "': ", e.what()));
+  }
 }
 
 }  // namespace kplab::onnx_export

@@ -1,14 +1,16 @@
-// Running an exported ONNX file outside LibTorch, to prove parity:
-//  - OpenCV DNN (linked in; what `kplab export` checks every file with), and
-//  - ONNX Runtime, an independent reference, through node and the npm package
-//    onnxruntime-node (tools/ort/run_onnx.js). A test-time oracle only: when
-//    node or the package is missing, onnxruntime_available() says why and the
-//    tests skip.
+// Running an exported model outside LibTorch, to prove parity:
+//  - OpenCV DNN (linked in; what `kplab export` checks every ONNX file with),
+//  - ONNX Runtime, an independent ONNX reference, and
+//  - LiteRT (the TFLite runtime, XNNPACK on the CPU) for .tflite files,
+// the last two through the venv's Python (tools/py/run_model.py). They are
+// test-time oracles and export-time provers, never link-time dependencies:
+// when the venv is missing they fail with one line naming tools/setup.sh.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -21,20 +23,26 @@ namespace kplab::onnx_export {
 std::map<std::string, torch::Tensor> run_opencv_dnn(const std::string& onnx_path, const torch::Tensor& input,
                                                     const std::vector<std::string>& outputs);
 
-// Where tools/ort lives: `ort_dir` when not empty, else $KPLAB_ORT_DIR, else
-// "tools/ort" (relative to the working directory: the repository root).
-std::string resolve_ort_dir(const std::string& ort_dir = "");
-
-// True when node is on PATH and ORT_DIR/node_modules/onnxruntime-node is
-// installed (tools/ort/install.sh). Otherwise false, with the reason in *why.
-bool onnxruntime_available(const std::string& ort_dir = "", std::string* why = nullptr);
-
-// Runs `onnx_path` in ONNX Runtime (CPU) on `input` via
-// `node ORT_DIR/run_onnx.js` and returns the named outputs (all graph outputs
-// when `outputs` is empty). Exchange files go to `work_dir` (an existing
-// folder). Throws kplab::Error carrying node's stderr on failure.
+// Runs `onnx_path` in ONNX Runtime (CPU, graph optimisations off) on `input`
+// and returns the named outputs (all graph outputs when `outputs` is empty).
+// input's first dimension may be a multiple of the graph's static batch (the
+// outputs are then concatenated). Exchange files go to `work_dir` (an
+// existing folder). Throws kplab::Error with the runtime's one-line reason.
 std::map<std::string, torch::Tensor> run_onnxruntime(const std::string& onnx_path, const torch::Tensor& input,
                                                      const std::vector<std::string>& outputs,
-                                                     const std::string& work_dir, const std::string& ort_dir = "");
+                                                     const std::string& work_dir);
+
+// The same for a .tflite written by `kplab export --tflite`, in LiteRT with
+// `threads` threads: input in the ONNX layout (N x 3 x S x S), outputs in the
+// ONNX layout and names; the file's kplab metadata maps its NHWC tensors.
+std::map<std::string, torch::Tensor> run_litert(const std::string& tflite_path, const torch::Tensor& input,
+                                                const std::vector<std::string>& outputs, const std::string& work_dir,
+                                                int threads = 1);
+
+// Latency of `model_path` in the runtime people would use instead of kplab:
+// ONNX Runtime for .onnx, LiteRT (XNNPACK) for .tflite, batch as exported,
+// `threads` threads, `warmup` + `repeats` runs (tools/py/time_model.py).
+// Returns its JSON: runtime, version, median_ms, p90_ms, p99_ms, mean_ms, ...
+nlohmann::json time_in_runtime(const std::string& model_path, int threads, int warmup, int repeats);
 
 }  // namespace kplab::onnx_export

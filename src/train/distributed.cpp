@@ -31,6 +31,8 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+#include <torch/cuda.h>
+
 #include "core/error.h"
 
 extern char** environ;
@@ -109,8 +111,14 @@ Distributed::Distributed(const DistributedOptions& options) : options_(options),
 #ifndef KPLAB_WITH_NCCL
   if (o.backend == "nccl")
     throw Error(
-        "distributed: backend nccl: NCCL needs a CUDA build (a CUDA LibTorch, configured with -DKPLAB_NCCL=ON; "
-        "see tools/gpu/build.sh); this kplab was built without it: train on the CPU (Gloo)");
+        "distributed: backend nccl: NCCL needs a CUDA build (a CUDA LibTorch and nccl.h; KPLAB_NCCL=AUTO finds "
+        "both in the torch wheel); this kplab was built without it: train on the CPU (Gloo)");
+#else
+  if (o.backend == "nccl")
+    KP_CHECK(torch::cuda::is_available() && o.local_rank < static_cast<int>(torch::cuda::device_count()),
+             "distributed: backend nccl: rank ", o.rank, " (LOCAL_RANK ", o.local_rank,
+             ") expected a CUDA device cuda:", o.local_rank, ", found ",
+             torch::cuda::is_available() ? torch::cuda::device_count() : 0, " on this machine");
 #endif
   const std::string where = str(o.master_addr, ":", o.master_port);
   try {

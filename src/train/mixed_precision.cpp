@@ -29,19 +29,12 @@ const char* precision_name(Precision p) {
 AutocastScope::AutocastScope(Precision precision, const torch::Device& device) {
   if (precision == Precision::fp32) return;
   active_ = true;
-  cuda_ = device.is_cuda();
+  device_type_ = device.type();
   const at::ScalarType dtype = precision == Precision::fp16 ? at::kHalf : at::kBFloat16;
-  if (cuda_) {
-    was_enabled_ = at::autocast::is_enabled();
-    old_dtype_ = at::autocast::get_autocast_gpu_dtype();
-    at::autocast::set_autocast_gpu_dtype(dtype);
-    at::autocast::set_enabled(true);
-  } else {
-    was_enabled_ = at::autocast::is_cpu_enabled();
-    old_dtype_ = at::autocast::get_autocast_cpu_dtype();
-    at::autocast::set_autocast_cpu_dtype(dtype);
-    at::autocast::set_cpu_enabled(true);
-  }
+  was_enabled_ = at::autocast::is_autocast_enabled(device_type_);
+  old_dtype_ = at::autocast::get_autocast_dtype(device_type_);
+  at::autocast::set_autocast_dtype(device_type_, dtype);
+  at::autocast::set_autocast_enabled(device_type_, true);
   at::autocast::increment_nesting();
 }
 
@@ -50,13 +43,8 @@ AutocastScope::~AutocastScope() {
   // Leaving the outermost scope drops the cache of cast weights, as
   // torch.autocast does; otherwise it would keep stale casts across steps.
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-  if (cuda_) {
-    at::autocast::set_enabled(was_enabled_);
-    at::autocast::set_autocast_gpu_dtype(old_dtype_);
-  } else {
-    at::autocast::set_cpu_enabled(was_enabled_);
-    at::autocast::set_autocast_cpu_dtype(old_dtype_);
-  }
+  at::autocast::set_autocast_enabled(device_type_, was_enabled_);
+  at::autocast::set_autocast_dtype(device_type_, old_dtype_);
 }
 
 LossScaler::LossScaler(bool enabled, double initial_scale, int64_t growth_interval)

@@ -34,7 +34,8 @@ class AutocastScope {
   AutocastScope& operator=(const AutocastScope&) = delete;
 
  private:
-  bool active_ = false, cuda_ = false, was_enabled_ = false;
+  bool active_ = false, was_enabled_ = false;
+  at::DeviceType device_type_ = at::kCPU;
   at::ScalarType old_dtype_ = at::kFloat;
 };
 

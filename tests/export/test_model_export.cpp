@@ -1,6 +1,6 @@
 // Export parity generated over the registry: every registered model's ONNX
 // file passes the checker, the TFLite lint, and matches LibTorch within 1e-4
-// in OpenCV DNN and (when installed) in ONNX Runtime, on random noise and a
+// in OpenCV DNN and in ONNX Runtime (the venv's, required), on random noise and a
 // synthetic person.
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
@@ -21,7 +21,6 @@ namespace {
 
 using test::TempDir;
 
-const std::string kOrtDir = std::string(KPLAB_SOURCE_DIR) + "/tools/ort";
 constexpr double kTolerance = 1e-4;
 
 PoseModel small_model(const std::string& name, int size = 128, int k = 14) {
@@ -64,14 +63,12 @@ TEST_P(EveryModelExport, OpenCvDnnMatchesLibTorchAndTheLintIsClean) {
 }
 
 TEST_P(EveryModelExport, OnnxRuntimeMatchesLibTorch) {
-  std::string why;
-  if (!onnxruntime_available(kOrtDir, &why)) GTEST_SKIP() << "onnxruntime-node not installed: " << why;
   TempDir dir;
   PoseModel m = small_model(GetParam());
   const std::string path = exported(*m, dir, true);
   for (const auto& input : parity_inputs(128)) {
     auto ref = reference_outputs(*m, input, true);
-    auto got = run_onnxruntime(path, input, {"coords", "visibility", "heatmaps"}, dir.path().string(), kOrtDir);
+    auto got = run_onnxruntime(path, input, {"coords", "visibility", "heatmaps"}, dir.path().string());
     for (const auto& kv : ref)
       EXPECT_LE((got.at(kv.first) - kv.second).abs().max().item<double>(), kTolerance) << kv.first;
   }

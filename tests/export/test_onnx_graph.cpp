@@ -1,8 +1,7 @@
 // The ONNX graph builder (src/export/onnx_graph.h): small graphs from real
 // torch modules, checked structurally (checker, strict shape inference, the
-// TFLite-safe choices), then run in OpenCV DNN and, when node and
-// onnxruntime-node are installed (tools/ort/install.sh), in ONNX Runtime, each
-// against LibTorch on the same input.
+// TFLite-safe choices), then run in OpenCV DNN and in ONNX Runtime (the
+// venv's, required: tools/setup.sh), each against LibTorch on the same input.
 
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
@@ -226,14 +225,11 @@ TEST_P(OnnxGraphParity, OpenCvDnnMatchesTorch) {
 }
 
 TEST_P(OnnxGraphParity, OnnxRuntimeMatchesTorch) {
-  const std::string ort_dir = std::string(KPLAB_SOURCE_DIR) + "/tools/ort";
-  std::string why;
-  if (!onnxruntime_available(ort_dir, &why)) GTEST_SKIP() << "onnxruntime-node not installed: " << why;
   Case c = cases().at(GetParam())();
   TempDir dir;
   const std::string path = dir.file(c.name + ".onnx");
   save_model(*c.model, path, false);
-  const auto got = run_onnxruntime(path, c.input, {}, dir.path().string(), ort_dir);
+  const auto got = run_onnxruntime(path, c.input, {}, dir.path().string());
   EXPECT_EQ(got.size(), c.expected.size());
   for (const auto& [name, want] : c.expected) {
     ASSERT_TRUE(got.count(name)) << name;

@@ -1,6 +1,7 @@
 // Running exported files outside LibTorch (src/export/runtimes.h): OpenCV DNN
-// and the ONNX Runtime oracle (node + onnxruntime-node, skipped with a
-// message when not installed: tools/ort/install.sh).
+// and the ONNX Runtime oracle (the venv's onnxruntime through
+// tools/py/run_model.py). The oracle is required: without the venv these
+// tests fail with the reason, they do not skip (tools/setup.sh installs it).
 
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "export/onnx_graph.h"
+#include "export/python_tools.h"
 #include "export/runtimes.h"
 #include "support/expect_error.h"
 #include "support/temp_dir.h"
@@ -19,8 +21,6 @@ namespace kplab::onnx_export {
 namespace {
 
 using test::TempDir;
-
-const std::string kOrtDir = std::string(KPLAB_SOURCE_DIR) + "/tools/ort";
 
 std::vector<int64_t> sizes(const torch::Tensor& t) { return std::vector<int64_t>(t.sizes().begin(), t.sizes().end()); }
 
@@ -71,52 +71,53 @@ TEST(Runtimes, OpenCvDnnErrorsNameTheFile) {
   test::expect_error_with([&] { run_opencv_dnn(path, m.input, {"no_such_output"}); }, {path});
 }
 
-TEST(Runtimes, OrtDirResolution) {
-  EXPECT_EQ(resolve_ort_dir("/x/y"), "/x/y");
-  ::setenv("KPLAB_ORT_DIR", "/from/env", 1);
-  EXPECT_EQ(resolve_ort_dir(""), "/from/env");
-  ::unsetenv("KPLAB_ORT_DIR");
-  EXPECT_EQ(resolve_ort_dir(""), "tools/ort");
+TEST(Runtimes, PythonToolsResolveFromTheEnvironment) {
+  EXPECT_EQ(python_venv(), std::string(KPLAB_SOURCE_DIR) + "/.venv");
+  ::setenv("KPLAB_VENV", "/nonexistent/venv", 1);
+  EXPECT_EQ(python_venv(), "/nonexistent/venv");
   std::string why;
-  EXPECT_FALSE(onnxruntime_available("/nonexistent/ort", &why));
-  EXPECT_FALSE(why.empty());
+  EXPECT_FALSE(python_tool_available("run_model.py", &why));
+  EXPECT_NE(why.find("/nonexistent/venv/bin/python"), std::string::npos) << why;
+  EXPECT_NE(why.find("tools/setup.sh"), std::string::npos) << why;
+  // A missing venv is one clear line naming the install command, not a crash.
+  TempDir dir;
+  test::expect_error_with([&] { run_onnxruntime(dir.file("x.onnx"), torch::zeros({1, 3, 4, 4}), {}, dir.path().string()); },
+                          {"ONNX Runtime", "tools/setup.sh"});
+  ::unsetenv("KPLAB_VENV");
+  EXPECT_TRUE(python_tool_available("run_model.py", &why)) << why;
 }
 
 TEST(Runtimes, OnnxRuntimeReturnsAllOutputsWithShapes) {
-  std::string why;
-  if (!onnxruntime_available(kOrtDir, &why)) GTEST_SKIP() << "onnxruntime-node not installed: " << why;
   TwoHeads m;
   TempDir dir;
   const std::string path = dir.file("two.onnx");
   save_model(*m.model, path, false);
-  auto out = run_onnxruntime(path, m.input, {}, dir.path().string(), kOrtDir);
+  auto out = run_onnxruntime(path, m.input, {}, dir.path().string());
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(sizes(out.at("heatmaps")), (std::vector<int64_t>{1, 5, 12, 12}));
   EXPECT_EQ(sizes(out.at("vec")), (std::vector<int64_t>{1, 7}));
   EXPECT_LE((out.at("heatmaps") - m.heatmaps).abs().max().item<double>(), 1e-4);
   EXPECT_LE((out.at("vec") - m.vec).abs().max().item<double>(), 1e-4);
   // Just one, by name.
-  out = run_onnxruntime(path, m.input, {"vec"}, dir.path().string(), kOrtDir);
+  out = run_onnxruntime(path, m.input, {"vec"}, dir.path().string());
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(sizes(out.at("vec")), (std::vector<int64_t>{1, 7}));
 }
 
 TEST(Runtimes, OnnxRuntimeFailureCarriesItsMessage) {
-  std::string why;
-  if (!onnxruntime_available(kOrtDir, &why)) GTEST_SKIP() << "onnxruntime-node not installed: " << why;
   TempDir dir;
   const std::string garbage = dir.file("garbage.onnx");
   test::write_file(garbage, "not a model");
   const std::string msg =
-      test::expect_error_with([&] { run_onnxruntime(garbage, torch::zeros({1, 3, 4, 4}), {}, dir.path().string(), kOrtDir); },
-                              {garbage, "run_onnx.js"});
+      test::expect_error_with([&] { run_onnxruntime(garbage, torch::zeros({1, 3, 4, 4}), {}, dir.path().string()); },
+                              {garbage, "ONNX Runtime"});
   TwoHeads m;
   const std::string path = dir.file("two.onnx");
   save_model(*m.model, path, false);
   // A wrong input shape: ORT's own message comes back.
-  test::expect_error_with([&] { run_onnxruntime(path, torch::zeros({1, 3, 8, 8}), {}, dir.path().string(), kOrtDir); },
-                          {path, "exit code 1"});
-  test::expect_error_with([&] { run_onnxruntime(path, m.input, {"nope"}, dir.path().string(), kOrtDir); },
+  test::expect_error_with([&] { run_onnxruntime(path, torch::zeros({1, 3, 8, 8}), {}, dir.path().string()); },
+                          {path, "expected shape [N, 3, 12, 12]"});
+  test::expect_error_with([&] { run_onnxruntime(path, m.input, {"nope"}, dir.path().string()); },
                           {"nope"});
 }
 

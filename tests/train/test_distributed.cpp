@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/hardware.h"
 #include "data/cache.h"
 #include "data/loader.h"
 #include "data/prepare.h"
@@ -212,17 +213,20 @@ TEST(DistributedGroup, ARankThatNeverArrivesFailsTheRendezvousWithinTheTimeout) 
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 15.0);
 }
 
-TEST(DistributedGroup, NcclWithoutACudaBuildFailsClearly) {
-  if (torch::cuda::is_available()) GTEST_SKIP() << "CUDA present: NCCL may be built in";
+TEST(DistributedGroup, NcclWithoutAGpuOrACudaBuildFailsClearly) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "CUDA present: NCCL would start";
   DistributedOptions o;
   o.backend = "nccl";
   o.world_size = 1;
   o.master_port = free_port();
+  // A CUDA build (the torch wheel's) names the missing device; a CPU-only build names the missing backend.
+  const bool nccl_built = build_json()["nccl"].get<bool>();
   try {
     Distributed d(o);
     FAIL() << "expected kplab::Error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("NCCL needs a CUDA build"), std::string::npos) << e.what();
+    const std::string want = nccl_built ? "expected a CUDA device cuda:0, found 0" : "NCCL needs a CUDA build";
+    EXPECT_NE(std::string(e.what()).find(want), std::string::npos) << e.what();
   }
 }
 

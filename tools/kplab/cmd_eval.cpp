@@ -26,6 +26,9 @@ int eval(int argc, char** argv) {
       ("decoder", "decoder reported first: regression or heatmap", cxxopts::value<std::string>()->default_value("regression"))
       ("checkpoint", "best (best.pt, else last.pt) or last", cxxopts::value<std::string>()->default_value("best"))
       ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>()->default_value("cpu"))
+      ("tflite", "score this .tflite (kplab export --tflite) in LiteRT instead of the checkpoint; its input and\n"
+       "keypoints must match the run's model", cxxopts::value<std::string>()->default_value(""))
+      ("threads", "LiteRT threads (with --tflite)", cxxopts::value<int>()->default_value("2"))
       ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"run"});
@@ -45,23 +48,29 @@ int eval(int argc, char** argv) {
   eo.decoder = r["decoder"].as<std::string>();
   eo.device = r["device"].as<std::string>();
   eo.checkpoint = r["checkpoint"].as<std::string>();
+  eo.tflite = r["tflite"].as<std::string>();
+  eo.threads = r["threads"].as<int>();
   nlohmann::json j = evaluate_run(run, eo);
   const Schema schema = load_schema(j["schema"].get<std::string>());
-  const std::string data = j["data"], checkpoint = j["checkpoint"];
+  const std::string data = j["data"];
+  const std::string checkpoint = eo.tflite.empty() ? j["checkpoint"].get<std::string>() : eo.tflite + " (LiteRT)";
 
   std::printf("%s on %s (split %s, %lld people, %lld labeled joints)\n", checkpoint.c_str(), data.c_str(),
               r["split"].as<std::string>().c_str(), static_cast<long long>(j["n_samples"].get<int64_t>()),
               static_cast<long long>(j["n_joints"].get<int64_t>()));
   using report::percent;
   std::printf("%-12s %9s %9s %7s %9s %9s\n", "decoder", "PCK@0.2", "PCKh@0.5", "AUC", "mean px", "median px");
+  const nlohmann::json& by = j["by_decoder"];
   for (const char* d : {"regression", "heatmap"}) {
-    const auto& m = j["by_decoder"][d];
+    if (!by.contains(d)) continue;  // a graph without heatmaps
+    const auto& m = by[d];
     std::printf("%-12s %9s %9s %7s %9.2f %9.2f\n", d, percent(m["pck@0.2"]).c_str(), percent(m["pckh@0.5"]).c_str(),
                 percent(m["auc"]).c_str(), m["mean_px"].get<double>(), m["median_px"].get<double>());
   }
   std::printf("%-12s %9s %13s %11s\n", "decoder", "swapped", "PCK unoccl.", "PCK occl.");
   for (const char* d : {"regression", "heatmap"}) {
-    const auto& m = j["by_decoder"][d];
+    if (!by.contains(d)) continue;
+    const auto& m = by[d];
     std::printf("%-12s %9s %13s %11s\n", d, percent(m["left_right_swaps@0.2"]).c_str(), percent(m["pck@0.2_unoccluded"]).c_str(),
                 percent(m["pck@0.2_occluded"]).c_str());
   }

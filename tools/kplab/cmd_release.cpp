@@ -19,6 +19,8 @@
 #include "data/schema.h"
 #include "eval/benchmark.h"
 #include "export/export_model.h"
+#include "export/runtimes.h"
+#include "export/tflite_export.h"
 #include "command_line.h"
 #include "json_output.h"
 #include "report/run_report.h"
@@ -94,6 +96,15 @@ std::string card_markdown(const nlohmann::json& c) {
      << "- Crop: " << c["input"]["crop"].get<std::string>() << ".\n";
   for (const auto& kv : c["outputs"].items())
     md << "- Output `" << kv.key() << "`: " << kv.value().get<std::string>() << ".\n";
+  const auto& tf = c["tflite"];
+  md << "- TFLite (`model.tflite`, " << fixed(tf["bytes"].get<double>() / 1e6, 2) << " MB, "
+     << tf["converter"].get<std::string>() << ", builtin operators only): input `"
+     << tf["input"]["name"].get<std::string>() << "` float32 1 x " << c["input"]["size"] << " x " << c["input"]["size"]
+     << " x 3, NHWC, same RGB [0, 1] normalisation; outputs as above in the ONNX layout except `heatmaps`, which is 1 x H x W x K "
+        "(the file's `kplab` metadata maps each). Largest difference from LibTorch in LiteRT:";
+  for (const auto& kv : tf["max_abs_diff_litert_vs_libtorch"].items())
+    md << " " << kv.key() << " " << fixed(kv.value().get<double>() * 1e6, 2) << "e-6;";
+  md << " the file is refused above 1e-4.\n";
   md << "\n## Latency\n\nBatch 1, " << c["latency"]["hardware"]["threads"] << " threads on "
      << c["latency"]["hardware"]["cpu"].get<std::string>() << ", " << c["latency"]["warmup"] << " warm-up + "
      << c["latency"]["repeats"] << " timed runs, coordinates and visibility:\n\n"
@@ -120,7 +131,8 @@ std::string card_markdown(const nlohmann::json& c) {
      << "- Files: `checkpoints/best.pt` (the LibTorch checkpoint) and `config.yaml`, which make this folder a run "
         "folder for `kplab eval`, `report`, `export` and `bench` (with the run's `metrics.csv` and "
         "`command.txt`); `model.onnx` (opset 13, checked, TFLite-linted, OpenCV DNN parity with LibTorch; "
-        "`kplab predict` takes this folder or the file); `model_card.json`.\n"
+        "`kplab predict` takes this folder or the file); `model.tflite` (onnx2tf, builtin operators only, "
+        "LiteRT parity with LibTorch); `model_card.json`.\n"
      << "\n## Use\n\n```\nkplab predict " << c["release"]["folder"].get<std::string>()
      << " --input photo.jpg --out predictions\nkplab eval " << c["release"]["folder"].get<std::string>()
      << " --split test --decoder " << m["decoder"].get<std::string>() << "   # needs the cache: see Data above\n```\n";
@@ -134,7 +146,8 @@ int release(int argc, char** argv) {
   cxxopts::Options opts(argv[0],
                         "Release a training run as a model-zoo folder that is itself a run folder for the other verbs:\n"
                         "checkpoints/best.pt (the run's best or last checkpoint), config.yaml, the run's metrics.csv and\n"
-                        "command.txt; model.onnx (with heatmaps, checked and parity-proven); and model_card.{json,md}\n"
+                        "command.txt; model.onnx (with heatmaps, checked and parity-proven); model.tflite (onnx2tf,\n"
+                        "builtin operators only, LiteRT parity); and model_card.{json,md}\n"
                         "with accuracy on a held-out split (both decoders, per joint, left/right swaps), batch-1 latency,\n"
                         "the schema, input size and normalisation, the training and data commands and the commit. The\n"
                         "folder appears complete or not at all.\n");
@@ -195,6 +208,11 @@ int release(int argc, char** argv) {
   xo.metadata["kplab.source"] = rm.checkpoint;
   xo.metadata["kplab.experiment"] = rm.meta.config;
   onnx_export::ExportReport rep = onnx_export::export_onnx(*rm.model, (stage / "model.onnx").string(), xo);
+  // The phone's file: onnx2tf, builtin operators only, float32 proven in LiteRT.
+  onnx_export::TfliteOptions to;
+  to.threads = r["threads"].as<int>();
+  onnx_export::TfliteReport tflite =
+      onnx_export::export_tflite(*rm.model, (stage / "model.onnx").string(), (stage / "model.tflite").string(), to);
 
   BenchOptions bo;
   bo.batches = {1};
@@ -202,6 +220,10 @@ int release(int argc, char** argv) {
   bo.repeats = r["repeats"].as<int>();
   bo.work_dir = stage.string();
   nlohmann::json bench = benchmark_model(*rm.model, bo);
+  nlohmann::json litert = onnx_export::time_in_runtime((stage / "model.tflite").string(), bo.threads, bo.warmup,
+                                                       bo.repeats);
+  litert["runtime"] = str("LiteRT ", litert["version"].get<std::string>(), " XNNPACK, model.tflite (heatmaps too)");
+  bench["results"].push_back(litert);
 
   // The folder is itself a run folder (config.yaml + checkpoints/best.pt), so
   // kplab eval, report, export, bench and predict all take it as RUN.
@@ -241,6 +263,15 @@ int release(int argc, char** argv) {
       {"metrics", metrics},
       {"latency", bench},
       {"onnx", rep.to_json()},
+      {"tflite",
+       {{"file", "model.tflite"},
+        {"bytes", tflite.bytes},
+        {"converter", tflite.converter},
+        {"operators", tflite.operators},
+        {"max_abs_diff_litert_vs_libtorch", tflite.max_abs_diff},
+        {"input", tflite.metadata["input"]},
+        {"outputs", tflite.metadata["outputs"]},
+        {"latency", litert}}},
       {"training",
        {{"command", fs::exists(run / "command.txt") ? read_text(run / "command.txt") : "unrecorded"},
         {"run", run.string()},

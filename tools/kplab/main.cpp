@@ -10,6 +10,7 @@
 
 #include "core/allocator.h"
 #include "core/error.h"
+#include "core/hardware.h"
 #include "core/threads.h"
 #include "verbs.h"
 
@@ -28,11 +29,12 @@ const std::vector<Verb>& verbs() {
       {"eval", "PCK@alpha, PCKh@alpha, per joint, AUC, pixel error", kplab::cli::eval},
       {"bench", "latency (median, p90, p99) of LibTorch and ONNX, params, MACs", kplab::cli::bench},
       {"ablate", "train, evaluate and benchmark several variants under one budget", kplab::cli::ablate},
-      {"export", "write the inference graph as ONNX, lint it, prove parity", kplab::cli::export_model},
+      {"export", "write the inference graph as ONNX (and TFLite), lint it, prove parity", kplab::cli::export_model},
       {"release", "a run as a model-zoo folder: weights, ONNX, experiment, model card", kplab::cli::release},
       {"lint-onnx", "TFLite-compatibility report for any ONNX file", kplab::cli::lint_onnx},
       {"predict", "keypoints, overlays, joint angles and repetitions through the exported ONNX", kplab::cli::predict},
       {"report", "self-contained HTML report with plots", kplab::cli::report},
+      {"models", "list the registered models", kplab::cli::models},
   };
   return table;
 }
@@ -40,7 +42,7 @@ const std::vector<Verb>& verbs() {
 void usage(FILE* out) {
   std::fprintf(out,
                "kplab: research custom keypoint networks, from an ablation table to a TFLite-ready file.\n\n"
-               "usage: kplab VERB [options]   (kplab VERB --help for each verb's options)\n\nverbs:\n");
+               "usage: kplab VERB [options]   (kplab VERB --help for each verb's options; kplab --version: the build)\n\nverbs:\n");
   for (const auto& v : verbs())
     std::fprintf(out, "  %-10s %s\n", v.name, v.summary);
 }
@@ -49,6 +51,13 @@ void usage(FILE* out) {
 
 int main(int argc, char** argv) {
   kplab::tune_allocator();
+  if (argc == 2 && !std::strcmp(argv[1], "--version")) {
+    const auto b = kplab::build_json();
+    std::printf("kplab: LibTorch %s (%s), NCCL backend %s\n", b["libtorch"].get<std::string>().c_str(),
+                b["cuda_build"].get<bool>() ? "CUDA build" : "CPU-only build",
+                b["nccl"].get<bool>() ? "built in" : "not built");
+    return 0;
+  }
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;

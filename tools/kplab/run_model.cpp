@@ -7,7 +7,9 @@
 #include "data/cache.h"
 #include "data/schema.h"
 #include "data/split.h"
+#include "core/subprocess.h"
 #include "eval/evaluate.h"
+#include "export/tflite_export.h"
 #include "models/registry.h"
 #include "train/experiment.h"
 
@@ -43,7 +45,18 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
   eo.splits = {parse_split_name(o.split)};
   eo.decoder = o.decoder;
   eo.device = o.device;
-  nlohmann::json j = evaluate(*rm.model, cache, schema, eo);
+  nlohmann::json j;
+  if (o.tflite.empty()) {
+    j = evaluate(*rm.model, cache, schema, eo);
+  } else {
+    const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);
+    onnx_export::check_tflite_matches(meta, o.tflite, rm.model->input_size(), rm.model->num_keypoints());
+    ScratchDir work("kplab-eval-tflite");
+    eo.batch_size = 256;  // one LiteRT process per 256 people
+    j = evaluate(onnx_export::litert_predictor(o.tflite, meta, work.path(), o.threads),
+                 {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()}, cache, schema, eo);
+    j["tflite"] = o.tflite;
+  }
   j["split"] = o.split;
   j["checkpoint"] = rm.checkpoint;
   j["data"] = data;

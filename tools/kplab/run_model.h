@@ -28,9 +28,13 @@ struct RunEvalOptions {
   std::string decoder = "regression";
   std::string device = "cpu";
   std::string checkpoint = "best";   // best | last (load_run_model)
+  std::string tflite;                // score this .tflite (kplab export --tflite) in LiteRT instead of the checkpoint
+  int threads = 2;                   // LiteRT threads
 };
-// evaluate() of the run's best checkpoint, plus "split", "checkpoint" and
-// "data": what `kplab eval` prints and `kplab ablate` records per variant.
+// evaluate() of the run's best checkpoint (or, with options.tflite, of that
+// file in LiteRT, refused when its input or keypoints disagree with the
+// run's model), plus "split", "checkpoint", "data" (and "tflite"): what
+// `kplab eval` prints and `kplab ablate` records per variant.
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& options);
 // The same for a run already loaded: `rm` from load_run_model (its
 // checkpoint per options.checkpoint), the run's experiment, and `cache`

@@ -14,5 +14,6 @@ int predict(int argc, char** argv);
 int bench(int argc, char** argv);
 int ablate(int argc, char** argv);
 int release(int argc, char** argv);
+int models(int argc, char** argv);
 
 }  // namespace kplab::cli

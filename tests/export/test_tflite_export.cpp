@@ -1,0 +1,228 @@
+// TFLite for real (src/export/tflite_export.h): kplab's ONNX converted by
+// onnx2tf and run in LiteRT from the venv (tools/setup.sh), against LibTorch.
+// These need the venv's converter and runtime; without them they fail with
+// the reason (no skip: CI must prove TFLite, not assume it).
+//  - blazepose and one attention variant convert to builtin operators only,
+//    match LibTorch within 1e-4 and carry their NHWC layout in the file;
+//  - the lint's verdict equals the converter's on every registered model and
+//    on a graph the converter can only map to a Flex operator;
+//  - Flex operators, converter failures, corrupt files and files whose input
+//    disagrees with the model are refused by name, leaving nothing behind;
+//  - fp16 and int8 files are smaller and still run.
+
+#include <gtest/gtest.h>
+#include <onnx/onnx_pb.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "export/export_model.h"
+#include "export/onnx_graph.h"
+#include "export/runtimes.h"
+#include "export/tflite_export.h"
+#include "export/tflite_lint.h"
+#include "models/registry.h"
+#include "support/expect_error.h"
+#include "support/temp_dir.h"
+
+namespace kplab::onnx_export {
+namespace {
+
+using test::TempDir;
+namespace fs = std::filesystem;
+
+constexpr double kTolerance = 1e-4;
+
+PoseModel small_model(const std::string& name, int size = 128) {
+  torch::manual_seed(5);
+  YAML::Node o;
+  o["input_size"] = size;
+  PoseModel m = create_model(name, o);
+  m->eval();
+  return m;
+}
+
+std::string onnx_of(PoseModelImpl& m, const TempDir& dir, const std::string& name, bool heatmaps = true) {
+  ExportOptions eo;
+  eo.with_heatmap = heatmaps;
+  eo.overwrite = true;
+  return export_onnx(m, dir.file(name + ".onnx"), eo).path;
+}
+
+// image [1,3,8,8] -> a 3x8x8 stack -> Det -> coords [1,3,1]: TFLite has no
+// builtin for a determinant, so onnx2tf can only emit FlexMatrixDeterminant.
+std::string write_det_graph(const TempDir& dir) {
+  onnx::ModelProto m;
+  m.set_ir_version(7);
+  m.add_opset_import()->set_version(13);
+  auto* g = m.mutable_graph();
+  g->set_name("det");
+  auto info = [](onnx::ValueInfoProto* vi, const std::string& name, std::vector<int64_t> shape) {
+    vi->set_name(name);
+    auto* tt = vi->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : shape) tt->mutable_shape()->add_dim()->set_dim_value(d);
+  };
+  info(g->add_input(), "image", {1, 3, 8, 8});
+  info(g->add_output(), "coords", {1, 3, 1});
+  auto shape_init = [&](const std::string& name, std::vector<int64_t> v) {
+    auto* t = g->add_initializer();
+    t->set_name(name);
+    t->set_data_type(onnx::TensorProto::INT64);
+    t->add_dims(static_cast<int64_t>(v.size()));
+    for (int64_t x : v) t->add_int64_data(x);
+  };
+  shape_init("s1", {1, 192});
+  shape_init("s2", {3, 8, 8});
+  shape_init("s3", {1, 3, 1});
+  auto node = [&](const std::string& op, std::vector<std::string> in, const std::string& out) {
+    auto* n = g->add_node();
+    n->set_op_type(op);
+    n->set_name(out + "_" + op);
+    for (const auto& i : in) n->add_input(i);
+    n->add_output(out);
+  };
+  node("Reshape", {"image", "s1"}, "flat");
+  node("Reshape", {"flat", "s2"}, "stack");
+  node("Det", {"stack"}, "det");
+  node("Reshape", {"det", "s3"}, "coords");
+  const std::string path = dir.file("det.onnx");
+  save_model(m, path, true);
+  return path;
+}
+
+void expect_no_tflite_left(const TempDir& dir, const std::string& target) {
+  EXPECT_FALSE(fs::exists(target)) << target;
+  for (const auto& name : test::list_dir(dir.path()))
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << "left behind: " << name;
+}
+
+// One conversion per model, shared by the checks on it (each costs seconds).
+void check_converts_with_parity(const std::string& name) {
+  TempDir dir;
+  PoseModel m = small_model(name);
+  const std::string onnx = onnx_of(*m, dir, name);
+  const std::string out = dir.file(name + ".tflite");
+  TfliteReport rep = export_tflite(*m, onnx, out, TfliteOptions());
+  ASSERT_TRUE(fs::exists(out));
+  EXPECT_EQ(rep.bytes, static_cast<int64_t>(fs::file_size(out)));
+  EXPECT_FALSE(rep.operators.empty());
+  for (const auto& op : rep.operators) EXPECT_EQ(op.rfind("Flex", 0), std::string::npos) << op;
+  ASSERT_EQ(rep.max_abs_diff.size(), 3u);
+  for (const auto& [output, diff] : rep.max_abs_diff) {
+    std::printf("[tflite] %-16s %-10s max|LiteRT - LibTorch| = %.3g\n", name.c_str(), output.c_str(), diff);
+    EXPECT_LE(diff, kTolerance) << output;
+  }
+  // The layout travels inside the file and reads back.
+  const nlohmann::json meta = read_tflite_metadata(out);
+  EXPECT_EQ(meta, rep.metadata);
+  EXPECT_EQ(meta["input"]["layout"], "NHWC");
+  EXPECT_EQ(meta["input"]["tflite_shape"], (std::vector<int64_t>{1, 128, 128, 3}));
+  EXPECT_EQ(meta["outputs"]["heatmaps"]["tflite_shape"], (std::vector<int64_t>{1, 64, 64, 14}));
+  EXPECT_NE(meta["input"]["normalisation"].get<std::string>().find("[0, 1]"), std::string::npos);
+  // An input the parity check never saw: LiteRT still agrees with LibTorch.
+  torch::manual_seed(99);
+  const torch::Tensor x = torch::rand({1, 3, 128, 128});
+  const auto ref = reference_outputs(*m, x, true);
+  const auto got = run_litert(out, x, {"coords", "visibility", "heatmaps"}, dir.path().string(), 2);
+  for (const auto& [output, want] : ref) EXPECT_LE((got.at(output) - want).abs().max().item<double>(), kTolerance) << output;
+  // A file whose input disagrees with the model it claims to serve is refused by name.
+  test::expect_error_with([&] { check_tflite_matches(meta, out, 256, 14); },
+                          {out, "expected [1, 3, 256, 256]", "found [1, 3, 128, 128]"});
+  test::expect_error_with([&] { check_tflite_matches(meta, out, 128, 16); }, {out, "16 keypoints"});
+  check_tflite_matches(meta, out, 128, 14);
+}
+
+TEST(TfliteExport, BlazePoseConvertsToBuiltinsAndMatchesLibTorch) { check_converts_with_parity("blazepose"); }
+
+TEST(TfliteExport, VitVariantConvertsToBuiltinsAndMatchesLibTorch) { check_converts_with_parity("blazepose_vit"); }
+
+TEST(TfliteExport, FlexOperatorsAreRefusedByNameLeavingNoFile) {
+  TempDir dir;
+  PoseModel m = small_model("blazepose_lite", 64);
+  const std::string det = write_det_graph(dir);
+  const std::string out = dir.file("det.tflite");
+  test::expect_error_with([&] { export_tflite(*m, det, out, TfliteOptions()); },
+                          {out, "FlexMatrixDeterminant", "non-builtin", "nothing written"});
+  expect_no_tflite_left(dir, out);
+  // The lint says the same before any converter runs.
+  EXPECT_FALSE(lint_tflite(*load_model(det)).empty());
+}
+
+TEST(TfliteExport, ConverterFailureCarriesItsOneLineReason) {
+  TempDir dir;
+  PoseModel m = small_model("blazepose_lite", 64);
+  const std::string bad = dir.file("bad.onnx");
+  test::write_file(bad, "not an onnx file");
+  const std::string out = dir.file("bad.tflite");
+  test::expect_error_with([&] { export_tflite(*m, bad, out, TfliteOptions()); }, {out, "onnx2tf"});
+  expect_no_tflite_left(dir, out);
+  // An existing target is refused before any work.
+  test::write_file(out, "keep me");
+  test::expect_error_with([&] { export_tflite(*m, bad, out, TfliteOptions()); }, {out});
+  EXPECT_TRUE(fs::exists(out));
+}
+
+TEST(TfliteExport, CorruptOrForeignFilesAreRefusedByName) {
+  TempDir dir;
+  const std::string garbage = dir.file("garbage.tflite");
+  test::write_file(garbage, "definitely not a flatbuffer");
+  test::expect_error_with([&] { read_tflite_metadata(garbage); }, {garbage, "not a TFLite file"});
+  test::expect_error_with([&] { run_litert(garbage, torch::zeros({1, 3, 8, 8}), {}, dir.path().string()); },
+                          {garbage, "not a TFLite file"});
+  const std::string missing = dir.file("missing.tflite");
+  test::expect_error_with([&] { read_tflite_metadata(missing); }, {missing, "no such file"});
+}
+
+TEST(TfliteExport, QuantisedFilesAreSmallerAndRun) {
+  TempDir dir;
+  PoseModel m = small_model("blazepose_lite", 64);
+  const std::string onnx = onnx_of(*m, dir, "lite", false);
+  TfliteOptions fp16;
+  fp16.quantize = "fp16";
+  TfliteReport h = export_tflite(*m, onnx, dir.file("lite_fp16.tflite"), fp16);
+  EXPECT_EQ(h.metadata["quantize"], "fp16");
+  EXPECT_LT(h.bytes, h.float32_bytes * 0.6);
+  ASSERT_EQ(h.max_abs_diff_written.size(), 2u);
+  for (const auto& [output, diff] : h.max_abs_diff) EXPECT_LE(diff, kTolerance) << output;  // float32 proven first
+  TfliteOptions int8;
+  int8.quantize = "int8";
+  torch::manual_seed(3);
+  int8.calibration = torch::rand({8, 3, 64, 64});
+  TfliteReport q = export_tflite(*m, onnx, dir.file("lite_int8.tflite"), int8);
+  EXPECT_LT(q.bytes, q.float32_bytes * 0.4);
+  EXPECT_EQ(read_tflite_metadata(dir.file("lite_int8.tflite"))["quantize"], "int8");
+  ASSERT_EQ(q.max_abs_diff_written.size(), 2u);
+  // int8 needs images to calibrate on.
+  int8.calibration = torch::Tensor();
+  test::expect_error_with([&] { export_tflite(*m, onnx, dir.file("none.tflite"), int8); }, {"calibration"});
+}
+
+// The lint (`kplab lint-onnx`) and the converter agree on every registered
+// model: clean for the lint <=> builtins only (and parity) for onnx2tf.
+class LintMatchesConverter : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LintMatchesConverter, OnEveryRegisteredModel) {
+  TempDir dir;
+  PoseModel m = small_model(GetParam());
+  const std::string onnx = onnx_of(*m, dir, GetParam(), false);
+  const bool lint_clean = lint_tflite(*load_model(onnx)).empty();
+  bool converter_clean = true;
+  std::string why;
+  try {
+    export_tflite(*m, onnx, dir.file("m.tflite"), TfliteOptions());
+  } catch (const Error& e) {
+    converter_clean = false;
+    why = e.what();
+  }
+  EXPECT_EQ(lint_clean, converter_clean) << GetParam() << ": " << why;
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, LintMatchesConverter, ::testing::ValuesIn(model_registry().names()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace kplab::onnx_export
