@@ -302,6 +302,28 @@ Value GraphBuilder::conv_transpose2d(const Value& x, const torch::nn::ConvTransp
   const int64_t wo = (x.shape[3] - 1) * p.sw - 2 * p.pw + p.dw * (p.kw - 1) + opw + 1;
   KP_CHECK(ho > 0 && wo > 0, "onnx export: ", what, ": empty output for input ", shape_str(x.shape));
   const std::string base = hint.empty() ? "deconv" : hint;
+  if (p.kh == p.sh && p.kw == p.sw && p.kh == p.kw && p.ph == 0 && p.pw == 0 && oph == 0 && opw == 0 && p.dh == 1 &&
+      p.dw == 1 && p.groups == 1) {
+    // Kernel == stride: the patches do not overlap, so this is a 1x1 conv to
+    // k*k*C_out channels and a DepthToSpace (DCR: channel (a*k + b)*C_out + c
+    // lands at row offset a, column offset b). Same numbers, and onnx2tf
+    // converts it exactly, where its ConvTranspose came out spatially
+    // transposed (max error 0.29) after an Add on square maps (vit2 at 8x8).
+    const int64_t k = p.kh, co = o.out_channels();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor w = conv->weight.permute({2, 3, 1, 0}).reshape({k * k * co, o.in_channels(), 1, 1}).contiguous();
+    std::vector<Value> inputs = {x, constant(w, base + "_weight")};
+    if (p.bias) inputs.push_back(constant(conv->bias.repeat({k * k}).contiguous(), base + "_bias"));
+    const Value packed = node("Conv", inputs, {x.shape[0], k * k * co, x.shape[2], x.shape[3]},
+                              {{"kernel_shape", std::vector<int64_t>{1, 1}},
+                               {"strides", std::vector<int64_t>{1, 1}},
+                               {"pads", std::vector<int64_t>{0, 0, 0, 0}},
+                               {"dilations", std::vector<int64_t>{1, 1}},
+                               {"group", int64_t{1}}},
+                              base + "_packed");
+    return node("DepthToSpace", {packed}, {x.shape[0], co, ho, wo},
+                {{"blocksize", k}, {"mode", std::string("DCR")}}, base);
+  }
   // ONNX ConvTranspose weights are C_in x C_out/groups x kH x kW, as PyTorch's.
   std::vector<Value> inputs = {x, constant(conv->weight, base + "_weight")};
   if (p.bias) inputs.push_back(constant(conv->bias, base + "_bias"));
@@ -472,11 +494,14 @@ Value GraphBuilder::layer_norm_channels(const Value& x, const torch::Tensor& wei
 }
 
 Value GraphBuilder::gelu(const Value& x) {
-  // 0.5 * x * (1 + erf(x / sqrt(2))), the exact form of torch::gelu.
-  const Value inv_sqrt2 = scalar(0.70710678118654752f, "gelu_inv_sqrt2");
+  // 0.5 * x * (1 + erf(x / sqrt(2))), the exact form of torch::gelu, node for
+  // node as PyTorch exports it: Div by sqrt 2, Erf, Add(+1), Mul(x, .),
+  // Mul(., 0.5). onnx2tf fuses exactly this chain into TFLite's builtin GELU;
+  // any other spelling leaves a bare Erf, which only Flex can run.
+  const Value sqrt2 = scalar(1.41421356237309515f, "gelu_sqrt2");
   const Value one = scalar(1.0f, "gelu_one");
   const Value half = scalar(0.5f, "gelu_half");
-  const Value scaled = node("Mul", {x, inv_sqrt2}, x.shape, {}, "gelu_scale");
+  const Value scaled = node("Div", {x, sqrt2}, x.shape, {}, "gelu_div_sqrt2");
   const Value e = node("Erf", {scaled}, x.shape, {}, "gelu_erf");
   const Value e1 = node("Add", {e, one}, x.shape, {}, "gelu_add_one");
   const Value xe = node("Mul", {x, e1}, x.shape, {}, "gelu_mul_x");

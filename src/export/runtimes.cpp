@@ -108,7 +108,7 @@ namespace {
 // One run of tools/py/run_model.py: input.bin in, out_i.bin + outputs.json back.
 std::map<std::string, torch::Tensor> run_in_python(const std::string& model_path, const torch::Tensor& input,
                                                    const std::vector<std::string>& outputs, const std::string& work_dir,
-                                                   const std::string& runtime, int threads = 1) {
+                                                   const std::string& runtime, std::vector<std::string> options = {}) {
   KP_CHECK(fs::is_directory(work_dir), work_dir, ": work folder does not exist");
   const torch::Tensor x = float_input(input);
   const std::string in_file = (fs::path(work_dir) / "runtime_input.bin").string();
@@ -123,7 +123,8 @@ std::map<std::string, torch::Tensor> run_in_python(const std::string& model_path
   std::error_code ec;
   fs::remove_all(out_dir, ec);
 
-  std::vector<std::string> args = {"--threads", std::to_string(threads), model_path, in_file, shape, out_dir};
+  std::vector<std::string> args = std::move(options);
+  args.insert(args.end(), {model_path, in_file, shape, out_dir});
   args.insert(args.end(), outputs.begin(), outputs.end());
   run_python_tool("run_model.py", args, work_dir, runtime);
 
@@ -163,9 +164,11 @@ std::map<std::string, torch::Tensor> run_onnxruntime(const std::string& onnx_pat
 
 std::map<std::string, torch::Tensor> run_litert(const std::string& tflite_path, const torch::Tensor& input,
                                                 const std::vector<std::string>& outputs, const std::string& work_dir,
-                                                int threads) {
+                                                int threads, LiteRtKernels kernels) {
   KP_CHECK(threads >= 1, "run_litert: threads: expected >= 1, found ", threads);
-  return run_in_python(tflite_path, input, outputs, work_dir, "LiteRT", threads);
+  const bool xnnpack = kernels == LiteRtKernels::xnnpack;
+  return run_in_python(tflite_path, input, outputs, work_dir, xnnpack ? "LiteRT" : "LiteRT (builtin kernels)",
+                       {"--threads", std::to_string(threads), "--kernels", xnnpack ? "xnnpack" : "builtin"});
 }
 
 nlohmann::json time_in_runtime(const std::string& model_path, int threads, int warmup, int repeats) {

@@ -32,12 +32,17 @@ std::map<std::string, torch::Tensor> run_onnxruntime(const std::string& onnx_pat
                                                      const std::vector<std::string>& outputs,
                                                      const std::string& work_dir);
 
+// Which kernels LiteRT runs a .tflite with: XNNPACK, its default CPU
+// delegate (what a phone runs), or TFLite's builtin kernels without any
+// delegate (what the converted graph computes, to float32 rounding).
+enum class LiteRtKernels { xnnpack, builtin };
+
 // The same for a .tflite written by `kplab export --tflite`, in LiteRT with
 // `threads` threads: input in the ONNX layout (N x 3 x S x S), outputs in the
 // ONNX layout and names; the file's kplab metadata maps its NHWC tensors.
 std::map<std::string, torch::Tensor> run_litert(const std::string& tflite_path, const torch::Tensor& input,
                                                 const std::vector<std::string>& outputs, const std::string& work_dir,
-                                                int threads = 1);
+                                                int threads = 1, LiteRtKernels kernels = LiteRtKernels::xnnpack);
 
 // Latency of `model_path` in the runtime people would use instead of kplab:
 // ONNX Runtime for .onnx, LiteRT (XNNPACK) for .tflite, batch as exported,

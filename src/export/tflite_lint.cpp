@@ -21,9 +21,10 @@ namespace {
 //
 // Contested choices:
 //  - Erf is NOT a TFLite builtin (tf.math.erf needs Flex). It is allowed only
-//    inside the exact GELU pattern x * 0.5 * (1 + erf(x / sqrt 2)), which the
-//    TFLite converter fuses into its builtin GELU; see erf_in_gelu() below.
-//    Elsewhere it is reported.
+//    inside the exact GELU chain as PyTorch exports it, Div(x, sqrt 2) -> Erf
+//    -> Add(., 1) -> Mul(x, .) -> Mul(., 0.5), the one spelling onnx2tf fuses
+//    into the builtin GELU (a Mul by 1/sqrt 2 instead of the Div came out as
+//    FlexErf); see erf_in_gelu() below. Elsewhere it is reported.
 //  - Clip is allowed only with constant min/max (RELU6 / RELU_N1_TO_1 or
 //    MINIMUM/MAXIMUM with constants); tensor bounds are reported.
 //  - Resize is allowed for rank 4 with constant scales/sizes and linear or
@@ -136,27 +137,34 @@ struct Constants {
 
 bool near(std::optional<float> v, double want) { return v && std::abs(*v - want) <= 1e-5 * std::abs(want); }
 
-// Erf is fine only as the exact GELU: erf(x * 1/sqrt2) or erf(x / sqrt2), consumed by one Add(+1).
+// The one consumer of `name`, or nullptr.
+const onnx::NodeProto* only_consumer(const std::string& name,
+                                     const std::unordered_map<std::string, std::vector<const onnx::NodeProto*>>& consumers) {
+  auto c = consumers.find(name);
+  return c == consumers.end() || c->second.size() != 1 ? nullptr : c->second[0];
+}
+
+// Erf is fine only inside the chain onnx2tf fuses into TFLite's GELU:
+// x -> Div(x, sqrt 2) -> Erf -> Add(., 1) -> Mul(x, .) -> Mul(., 0.5), the
+// constants second, x first in the Mul (onnx2tf's ops/Div.py checks each).
 bool erf_in_gelu(const onnx::NodeProto& erf, const std::unordered_map<std::string, const onnx::NodeProto*>& producer,
                  const std::unordered_map<std::string, std::vector<const onnx::NodeProto*>>& consumers,
                  const Constants& constants) {
   if (erf.input_size() != 1 || erf.output_size() != 1) return false;
   auto p = producer.find(erf.input(0));
   if (p == producer.end()) return false;
-  const onnx::NodeProto& pre = *p->second;
-  if (pre.input_size() != 2) return false;
-  bool scaled = false;
-  if (pre.op_type() == "Mul")
-    scaled = near(constants.scalar(pre.input(1)), M_SQRT1_2) || near(constants.scalar(pre.input(0)), M_SQRT1_2);
-  else if (pre.op_type() == "Div")
-    scaled = near(constants.scalar(pre.input(1)), M_SQRT2);
-  if (!scaled) return false;
-  auto c = consumers.find(erf.output(0));
-  if (c == consumers.end() || c->second.size() != 1) return false;
-  const onnx::NodeProto& post = *c->second[0];
-  if (post.op_type() != "Add" || post.input_size() != 2) return false;
-  const std::string& other = post.input(0) == erf.output(0) ? post.input(1) : post.input(0);
-  return near(constants.scalar(other), 1.0);
+  const onnx::NodeProto& div = *p->second;
+  if (div.op_type() != "Div" || div.input_size() != 2 || !near(constants.scalar(div.input(1)), M_SQRT2)) return false;
+  const std::string& x = div.input(0);
+  const onnx::NodeProto* add = only_consumer(erf.output(0), consumers);
+  if (!add || add->op_type() != "Add" || add->input_size() != 2 || add->input(0) != erf.output(0) ||
+      !near(constants.scalar(add->input(1)), 1.0))
+    return false;
+  const onnx::NodeProto* mul_x = only_consumer(add->output(0), consumers);
+  if (!mul_x || mul_x->op_type() != "Mul" || mul_x->input_size() != 2 || mul_x->input(0) != x) return false;
+  const onnx::NodeProto* mul_half = only_consumer(mul_x->output(0), consumers);
+  return mul_half && mul_half->op_type() == "Mul" && mul_half->input_size() == 2 &&
+         near(constants.scalar(mul_half->input(1)), 0.5);
 }
 
 // Rank of a tensor from the model's declared shapes (-1 when unknown).
@@ -241,7 +249,8 @@ std::vector<LintIssue> lint_tflite(const onnx::ModelProto& model) {
         flag("Clip min/max are tensors, not constants: TFLite needs constant bounds (Relu6 or Min/Max with constants)");
     } else if (op == "Erf") {
       if (!erf_in_gelu(n, producer, consumers, constants))
-        flag("Erf outside the exact GELU pattern has no TFLite builtin (needs Flex)");
+        flag("Erf outside the exact GELU chain Div(x, sqrt 2) -> Erf -> Add 1 -> Mul x -> Mul 0.5 has no TFLite "
+             "builtin (onnx2tf emits FlexErf)");
     } else if (op == "Resize") {
       const int rank = n.input_size() > 0 ? rank_of(g, n.input(0)) : -1;
       if (rank != 4) flag(rank < 0 ? "Resize input rank unknown: TFLite resizes rank-4 tensors only"

@@ -16,6 +16,7 @@
 
 #include "export/onnx_graph.h"
 #include "export/tflite_lint.h"
+#include "support/onnx_by_hand.h"
 #include "support/temp_dir.h"
 
 namespace kplab::onnx_export {
@@ -23,61 +24,9 @@ namespace {
 
 using test::TempDir;
 
-// ---- building models by hand ----
+// ---- building models by hand (support/onnx_by_hand.h) ----
 
-void tensor_info(onnx::ValueInfoProto* vi, const std::string& name, const std::vector<int64_t>& shape,
-                 const std::string& symbolic_first = "") {
-  vi->set_name(name);
-  auto* tt = vi->mutable_type()->mutable_tensor_type();
-  tt->set_elem_type(onnx::TensorProto::FLOAT);
-  auto* sh = tt->mutable_shape();
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i == 0 && !symbolic_first.empty())
-      sh->add_dim()->set_dim_param(symbolic_first);
-    else
-      sh->add_dim()->set_dim_value(shape[i]);
-  }
-}
-
-void float_init(onnx::GraphProto* g, const std::string& name, const std::vector<int64_t>& dims, float value) {
-  auto* t = g->add_initializer();
-  t->set_name(name);
-  t->set_data_type(onnx::TensorProto::FLOAT);
-  int64_t n = 1;
-  for (int64_t d : dims) {
-    t->add_dims(d);
-    n *= d;
-  }
-  for (int64_t i = 0; i < n; ++i) t->add_float_data(value);
-}
-
-onnx::NodeProto* add_node(onnx::GraphProto* g, const std::string& op, const std::string& name,
-                          const std::vector<std::string>& in, const std::vector<std::string>& out) {
-  auto* n = g->add_node();
-  n->set_op_type(op);
-  n->set_name(name);
-  for (const auto& i : in) n->add_input(i);
-  for (const auto& o : out) n->add_output(o);
-  return n;
-}
-
-void ints_attr(onnx::NodeProto* n, const std::string& name, const std::vector<int64_t>& v) {
-  auto* a = n->add_attribute();
-  a->set_name(name);
-  a->set_type(onnx::AttributeProto::INTS);
-  for (int64_t x : v) a->add_ints(x);
-}
-
-onnx::ModelProto model_shell(int opset = 13) {
-  onnx::ModelProto m;
-  m.set_ir_version(8);
-  m.set_producer_name("hand");
-  auto* o = m.add_opset_import();
-  o->set_domain("");
-  o->set_version(opset);
-  m.mutable_graph()->set_name("hand");
-  return m;
-}
+using namespace test::onnx_by_hand;
 
 // x [1,4,8,8] -> Relu "relu0" -> y
 onnx::ModelProto relu_model(int opset = 13, const std::string& symbolic = "") {
@@ -222,6 +171,12 @@ std::unique_ptr<onnx::ModelProto> builder_model() {
   y = g.max_pool2d(y, 2, 2);
   g.output(y, "heatmaps");
   return g.finish({{"model", "clean"}});
+}
+
+TEST(TfliteLint, GeluIsCleanOnlyInTheChainOnnx2tfFuses) {
+  EXPECT_TRUE(lint_tflite(gelu_model(true)).empty()) << dump(lint_tflite(gelu_model(true)));
+  const auto issues = lint_tflite(gelu_model(false));  // Mul by 1/sqrt 2: onnx2tf leaves FlexErf
+  EXPECT_TRUE(has_issue(issues, "gelu_erf", "Erf", "FlexErf")) << dump(issues);
 }
 
 TEST(TfliteLint, BuilderModelIsClean) {

@@ -38,7 +38,7 @@ TEST(ReleaseCli, WritesWeightsOnnxExperimentAndACardMeasuredOnTheHeldOutSplit) {
   EXPECT_TRUE(has(r.out, "released")) << r.out;
   std::vector<std::string> files = test::list_dir(out);
   EXPECT_EQ(files, (std::vector<std::string>{"checkpoints", "command.txt", "config.yaml", "metrics.csv", "model.onnx",
-                                             "model_card.json", "model_card.md"}));
+                                             "model.tflite", "model_card.json", "model_card.md"}));
   EXPECT_EQ(slurp(out + "/metrics.csv"), slurp(run + "/metrics.csv"));
   EXPECT_EQ(test::list_dir(dir.file("zoo")), std::vector<std::string>{"tiny_lite"}) << "no staging folder left";
   EXPECT_EQ(slurp(out + "/checkpoints/best.pt"), slurp(run + "/checkpoints/best.pt"));
@@ -67,7 +67,14 @@ TEST(ReleaseCli, WritesWeightsOnnxExperimentAndACardMeasuredOnTheHeldOutSplit) {
   EXPECT_FALSE(card["release"]["commit"].get<std::string>().empty());
   std::set<std::string> runtimes;
   for (const auto& row : card["latency"]["results"]) runtimes.insert(row["runtime"].get<std::string>());
-  EXPECT_EQ(runtimes, (std::set<std::string>{"libtorch_eager", "libtorch_channels_last", "opencv_dnn"}));
+  EXPECT_EQ(runtimes, (std::set<std::string>{"libtorch_eager", "libtorch_channels_last", "opencv_dnn", "litert_xnnpack"}));
+  // The phone's file: its size, converter, parity and layout are on the card.
+  const auto& tf = card["tflite"];
+  EXPECT_EQ(tf["bytes"].get<int64_t>(), static_cast<int64_t>(fs::file_size(out + "/model.tflite")));
+  EXPECT_TRUE(has(tf["converter"].get<std::string>(), "onnx2tf"));
+  for (const char* o : {"coords", "visibility", "heatmaps"}) EXPECT_LE(tf["max_abs_diff_litert_vs_libtorch"][o].get<double>(), 1e-4) << o;
+  EXPECT_EQ(tf["input"]["tflite_shape"], (std::vector<int64_t>{1, 64, 64, 3}));
+  EXPECT_GT(tf["latency"]["median_ms"].get<double>(), 0);
   std::set<std::string> outputs;
   for (const auto& kv : card["outputs"].items()) outputs.insert(kv.key());
   EXPECT_EQ(outputs, (std::set<std::string>{"coords", "visibility", "heatmaps"}));

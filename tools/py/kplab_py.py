@@ -169,13 +169,19 @@ def tflite_metadata(model):
     return None
 
 
-def litert_interpreter(path, threads=None):
+def litert_interpreter(path, threads=None, kernels="xnnpack"):
+    """kernels: "xnnpack" (LiteRT's default CPU delegate, what a phone runs)
+    or "builtin" (TFLite's own kernels, no delegate: the reference for what
+    the converted graph computes)."""
     try:
-        from ai_edge_litert.interpreter import Interpreter
+        from ai_edge_litert.interpreter import Interpreter, OpResolverType
     except ImportError as e:
         raise Failure(f"ai-edge-litert is not installed in this venv (run tools/setup.sh): {e}")
+    if kernels not in ("xnnpack", "builtin"):
+        raise Failure(f"kernels: expected xnnpack or builtin, found '{kernels}'")
+    resolver = OpResolverType.AUTO if kernels == "xnnpack" else OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES
     try:
-        interp = Interpreter(model_path=path, num_threads=threads or 1)
+        interp = Interpreter(model_path=path, num_threads=threads or 1, experimental_op_resolver_type=resolver)
         interp.allocate_tensors()
     except Exception as e:  # noqa: BLE001
         raise Failure(f"{path}: LiteRT cannot load it: {' '.join(str(e).split())}")

@@ -93,6 +93,9 @@ def convert(args, input_name, log_path):
     rng = np.random.default_rng(0)
     coarse = rng.random((20, 16, 16, 3), dtype=np.float32)
     np.save(sample, np.repeat(np.repeat(coarse, 8, axis=1), 8, axis=2))
+    # onnx2tf simplifies the graph first by running the `onnxsim` command,
+    # which lives beside this venv's python: found as on a user's shell.
+    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     cwd = os.getcwd()
     os.chdir(args["work"])
     log = io.StringIO()
@@ -152,10 +155,35 @@ def layout_mapping(onnx_path, tflite_path):
         if best is None:
             raise Failure(f"{tflite_path}: no output has the shape of ONNX output '{name}' {list(r.shape)} "
                           f"(outputs: {', '.join(f'{k} {list(v.shape)}' for k, v in tfl.items())})")
-        outputs[name] = {"tflite_name": best[1], "tflite_shape": best[3], "onnx_shape": list(r.shape),
-                         "perm_to_onnx": best[2], "max_abs_diff_vs_onnxruntime": best[0]}
+        outputs[name] = {"tflite_name": best[1], "tflite_shape": best[3],
+                         "onnx_shape": list(r.shape), "perm_to_onnx": best[2], "max_abs_diff_vs_onnxruntime": best[0]}
     return {"name": oi.name, "onnx_shape": onnx_in, "tflite_shape": tfl_in, "perm_from_onnx": perm_in,
             "layout": "NHWC" if perm_in == nhwc else "as ONNX"}, outputs
+
+
+def renamed_for(path, float_path, outputs):
+    """The float32 mapping applied to another variant of the same conversion
+    (fp16, int8): the same outputs and layouts, perhaps other names and
+    order. Each output is the variant's only one of its shape, or else the
+    one closest to the float32 file's on the same input."""
+    import numpy as np
+
+    interp, ref = kplab_py.litert_interpreter(path), kplab_py.litert_interpreter(float_path)
+    x = np.random.default_rng(7).random([int(d) for d in ref.get_input_details()[0]["shape"]], dtype=np.float32)
+    for it in (interp, ref):
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+    ref_out = {o["name"]: ref.get_tensor(o["index"]) for o in ref.get_output_details()}
+    mapped = {}
+    for name, o in outputs.items():
+        same = [d for d in interp.get_output_details() if [int(v) for v in d["shape"]] == o["tflite_shape"]]
+        if not same:
+            raise Failure(f"{path}: no output shaped {o['tflite_shape']} as the float32 file's '{name}'")
+        want = ref_out[o["tflite_name"]]
+        best = min(same, key=lambda d: float(np.abs(interp.get_tensor(d["index"]).astype(np.float32) - want).max()))
+        mapped[name] = {k: v for k, v in o.items() if k not in ("tflite_index", "max_abs_diff_vs_onnxruntime")}
+        mapped[name]["tflite_name"] = best["name"]
+    return mapped
 
 
 def stamp_metadata(src, dst, meta):
@@ -201,8 +229,12 @@ def main(argv):
     for p in (float_path, chosen):
         if not os.path.isfile(p):
             raise Failure(f"onnx2tf wrote no {os.path.basename(p)} (see {args['work']}/onnx2tf.log)")
-    _, model = kplab_py.read_tflite(chosen)
-    builtin, other = kplab_py.tflite_operators(model)
+    builtin, other = set(), set()
+    for p in {float_path, chosen}:  # both are loaded: parity runs on the first, the second is written
+        b, o = kplab_py.tflite_operators(kplab_py.read_tflite(p)[1])
+        builtin.update(b)
+        other.update(o)
+    builtin, other = sorted(builtin), sorted(other)
     report = {"onnx2tf_version": onnx2tf.__version__, "quantize": args["quantize"],
               "builtin_operators": builtin, "non_builtin_operators": other}
     if not other:  # a file with Flex/custom ops is refused; LiteRT could not even run it
@@ -214,9 +246,12 @@ def main(argv):
         written = {}
         for name, src, quant in (("float32", float_path, "none"), ("model", chosen, args["quantize"])):
             out = os.path.join(args["work"], name + ".tflite")
-            stamp_metadata(src, out, dict(meta, quantize=quant))
+            variant = dict(meta, quantize=quant)
+            if src != float_path:
+                variant["outputs"] = renamed_for(src, float_path, outputs)
+            stamp_metadata(src, out, variant)
             written[name] = {"path": out, "bytes": os.path.getsize(out)}
-        report.update(metadata=dict(meta, quantize=args["quantize"]), files=written)
+        report.update(metadata=variant, files=written)
     with open(os.path.join(args["work"], "report.json"), "w") as f:
         json.dump(report, f, indent=1)
 

@@ -2,11 +2,12 @@
 """Runs one exported model on float32 input in an independent runtime and
 writes the outputs back, in the ONNX graph's layout and names:
 
-  run_model.py [--threads N] MODEL INPUT.bin D0,D1,...,Dk OUT_DIR [NAME ...]
+  run_model.py [--threads N] [--kernels xnnpack|builtin] MODEL INPUT.bin D0,D1,...,Dk OUT_DIR [NAME ...]
 
 MODEL.onnx runs in ONNX Runtime (CPU, graph optimisations off: the oracle
-computes what the graph says). MODEL.tflite runs in LiteRT (XNNPACK on the
-CPU, as on a phone); kplab's metadata in the file (tools/py/onnx_to_tflite.py)
+computes what the graph says). MODEL.tflite runs in LiteRT, with XNNPACK (its
+default CPU delegate, as on a phone) or with --kernels builtin TFLite's own
+kernels (what the converted graph computes, to float32 rounding); kplab's metadata in the file (tools/py/onnx_to_tflite.py)
 says how its NHWC tensors map to the ONNX layout, so callers feed NCHW and
 read ONNX-shaped outputs for both.
 
@@ -54,7 +55,7 @@ def run_onnx(path, x, names):
     return [(n, np.concatenate([p[i] for p in parts])) for i, n in enumerate(names)]
 
 
-def run_tflite(path, x, names, threads):
+def run_tflite(path, x, names, threads, kernels):
     import numpy as np
 
     _, model = kplab_py.read_tflite(path)
@@ -62,7 +63,7 @@ def run_tflite(path, x, names, threads):
     if not meta:
         raise Failure(f"{path}: no '{kplab_py.KPLAB_METADATA}' metadata: expected a file written by "
                       "kplab export --tflite (it records the NHWC layout)")
-    interp = kplab_py.litert_interpreter(path, threads=threads)
+    interp = kplab_py.litert_interpreter(path, threads=threads, kernels=kernels)
     (inp,) = interp.get_input_details()
     mi = meta["input"]
     check_shape(path, x.shape, mi["onnx_shape"], f"input '{mi['name']}' (ONNX layout)")
@@ -89,11 +90,18 @@ def run_tflite(path, x, names, threads):
 
 
 def main(argv):
-    threads = 1
-    if argv[:1] == ["--threads"]:
-        if len(argv) < 2 or not argv[1].isdigit() or int(argv[1]) < 1:
-            raise Failure(f"--threads: expected an integer >= 1, found '{argv[1] if len(argv) > 1 else ''}'")
-        threads, argv = int(argv[1]), argv[2:]
+    threads, kernels = 1, "xnnpack"
+    while argv[:1] in (["--threads"], ["--kernels"]):
+        key, value = argv[0], argv[1] if len(argv) > 1 else ""
+        if key == "--threads":
+            if not value.isdigit() or int(value) < 1:
+                raise Failure(f"--threads: expected an integer >= 1, found '{value}'")
+            threads = int(value)
+        else:
+            if value not in ("xnnpack", "builtin"):
+                raise Failure(f"--kernels: expected xnnpack or builtin, found '{value}'")
+            kernels = value
+        argv = argv[2:]
     if len(argv) < 4:
         raise Failure("usage: run_model.py MODEL.onnx|MODEL.tflite INPUT.bin D0,D1,... OUT_DIR [NAME ...]")
     path, input_path, shape_arg, out_dir, *names = argv
@@ -101,7 +109,7 @@ def main(argv):
     if not os.path.isfile(path):
         raise Failure(f"{path}: no such file")
     if path.endswith(".tflite"):
-        named = run_tflite(path, x, names, threads)
+        named = run_tflite(path, x, names, threads, kernels)
     else:
         named = run_onnx(path, x, names)
     kplab_py.write_outputs(out_dir, named)
