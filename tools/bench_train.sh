@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Training throughput, written as JSON (kplab train --json) under OUT_DIR:
 #
-# 1. train_blazepose_256.json, train_blazepose_lite_128.json: one process, all
-#    cores, batch 16, one epoch on a synthetic cache of 480 people (432 train):
-#    loader + augmentation + step, start-up and the epoch's validation pass
-#    included in "images_per_s" ("step_images_per_s": the steps alone).
+# 1. train_blazepose_256.json, train_blazepose_lite_128.json (and *_nchw):
+#    one process, all cores, batch 16, one epoch on a synthetic cache of 480
+#    people (432 train): loader + augmentation + step, start-up and the
+#    epoch's validation pass included in "images_per_s" ("step_images_per_s":
+#    the steps alone); pytorch_eager_train_*.txt: PyTorch eager, model step only.
 # 2. train_dist.json (an array): blazepose at 256x256 on the CPU, batch 16 per
 #    rank, loader + full augmentation, the same 432 train people:
 #      1 rank x 1 thread, 1 rank x C threads, C ranks x 1 thread (C = cores).
@@ -55,12 +56,23 @@ join_json() {
   echo "bench_train: wrote $out"
 }
 
-# 1. One process per model, all cores.
+# 1. One process per model, all cores: kplab's default (channels-last on the
+#    CPU) and NCHW (--memory-format contiguous, as the LibTorch 1.13 figures
+#    in the README were measured), then the reference BlazePose's PyTorch
+#    eager training step from the venv when ../shared/anchor is beside us.
 for spec in blazepose:256 blazepose_lite:128; do
   model=${spec%%:*}; size=${spec##*:}
   run "train_${model}_$size" --set model.name="$model" --set model.options.input_size="$size" \
     --set data.cache="$(cache_of "$size" 480)"
+  run "train_${model}_${size}_nchw" --set model.name="$model" --set model.options.input_size="$size" \
+    --set data.cache="$(cache_of "$size" 480)" --memory-format contiguous
 done
+ANCHOR=${KPLAB_ANCHOR:-../shared/anchor}
+if [ -f "$ANCHOR/bench_train.py" ] && [ -x .venv/bin/python ]; then
+  for layout in nchw channels_last; do
+    .venv/bin/python "$ANCHOR/bench_train.py" "$(nproc)" 16 10 2 "$layout" | tee "$OUT/pytorch_eager_train_$layout.txt" | grep '^train'
+  done
+fi
 
 # 2. Data parallelism on the CPU: the same cores as threads or as ranks.
 cores=$(nproc)

@@ -224,6 +224,13 @@ def main(argv):
     except ImportError as e:
         raise Failure(f"onnx2tf is not installed in this venv (run tools/setup.sh): {e}")
     props, input_name = onnx_metadata(args["onnx"])
+    # onnx2tf simplifies its input file in place (onnxsim folds kplab's
+    # explicit Pads into the convs): it gets a copy, the caller's file stays.
+    import shutil
+
+    source = args["onnx"]
+    args["onnx"] = os.path.join(args["work"], "model.onnx")
+    shutil.copyfile(source, args["onnx"])
     path_of = convert(args, input_name, os.path.join(args["work"], "onnx2tf.log"))
     float_path, chosen = path_of("none"), path_of(args["quantize"])
     for p in (float_path, chosen):
@@ -238,7 +245,7 @@ def main(argv):
     report = {"onnx2tf_version": onnx2tf.__version__, "quantize": args["quantize"],
               "builtin_operators": builtin, "non_builtin_operators": other}
     if not other:  # a file with Flex/custom ops is refused; LiteRT could not even run it
-        inp, outputs = layout_mapping(args["onnx"], float_path)
+        inp, outputs = layout_mapping(source, float_path)
         inp["normalisation"] = "RGB, pixel / 255 in [0, 1], no mean/std"
         meta = {"format": "kplab-tflite/1", "input": inp, "outputs": outputs,
                 "converter": f"onnx2tf {onnx2tf.__version__}", "onnx": props}
