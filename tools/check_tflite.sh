@@ -2,9 +2,10 @@
 # Every registered model (kplab models), untrained (seed 0) at SIZE px with
 # its heatmaps, through kplab export --tflite: onnx2tf converts, the file must
 # hold builtin TFLite operators only, and its float32 conversion must match
-# LibTorch within 1e-4 in LiteRT. One JSON array out: per model, ok, the
-# reason when not, size, operators and the worst LiteRT - LibTorch difference
-# per output. Exit 1 when any model fails.
+# LibTorch within 1e-4 in LiteRT (builtin kernels; XNNPACK's difference is
+# recorded beside). One JSON array out: per model, ok, the reason when not,
+# size, operators and the worst LiteRT - LibTorch difference per output.
+# Exit 1 when any model fails.
 #   tools/check_tflite.sh [SIZE] [OUT_JSON]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +39,7 @@ for name in sorted(f[:-4] for f in os.listdir(tmp) if f.endswith(".log")):
         t = j["tflite"]
         row.update(ok=True, bytes=t["bytes"], converter=t["converter"], operators=t["operators"],
                    max_abs_diff_litert_vs_libtorch=t["max_abs_diff_litert_float32"],
+                   max_abs_diff_litert_xnnpack_vs_libtorch=t["max_abs_diff_litert_float32_xnnpack"],
                    max_abs_diff_opencv_vs_libtorch=j["max_abs_diff_opencv_dnn"])
     else:
         row.update(ok=False, reason=open(f"{tmp}/{name}.err").read().strip())

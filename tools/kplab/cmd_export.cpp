@@ -152,9 +152,10 @@ int export_model(int argc, char** argv) {
       ev.tflite = tflite_out;
       nlohmann::json as_quant = evaluate_run_model(*rm, exp, *cache, data, ev);
       using report::percent;
-      std::printf("  PCK@0.2      %s split of %s, regression decoder: LibTorch float32 %s, %s TFLite %s\n",
-                  ev.split.c_str(), data.c_str(), percent(as_float["pck@0.2"]).c_str(), quantize.c_str(),
-                  percent(as_quant["pck@0.2"]).c_str());
+      for (const auto& kv : as_quant["by_decoder"].items())
+        std::printf("  PCK@0.2      %s split of %s, %s decoder: LibTorch float32 %s, %s TFLite %s\n", ev.split.c_str(),
+                    data.c_str(), kv.key().c_str(), percent(as_float["by_decoder"][kv.key()]["pck@0.2"]).c_str(),
+                    quantize.c_str(), percent(kv.value()["pck@0.2"]).c_str());
       j["tflite"]["pck"] = {{"split", ev.split},
                             {"data", data},
                             {"decoder", "regression"},

@@ -65,6 +65,17 @@ std::string utc_now() {
 using report::fixed;
 using report::percent;
 
+// "coords 2.3e-05, heatmaps 1.9e-07" for an object of output -> difference.
+std::string scientific(const nlohmann::json& diffs) {
+  std::string out;
+  char buf[32];
+  for (const auto& kv : diffs.items()) {
+    std::snprintf(buf, sizeof buf, "%.1e", kv.value().get<double>());
+    out += (out.empty() ? "" : ", ") + kv.key() + " " + buf;
+  }
+  return out;
+}
+
 std::string card_markdown(const nlohmann::json& c) {
   std::ostringstream md;
   const auto& m = c["metrics"];
@@ -100,20 +111,24 @@ std::string card_markdown(const nlohmann::json& c) {
   md << "- TFLite (`model.tflite`, " << fixed(tf["bytes"].get<double>() / 1e6, 2) << " MB, "
      << tf["converter"].get<std::string>() << ", builtin operators only): input `"
      << tf["input"]["name"].get<std::string>() << "` float32 1 x " << c["input"]["size"] << " x " << c["input"]["size"]
-     << " x 3, NHWC, same RGB [0, 1] normalisation; outputs as above in the ONNX layout except `heatmaps`, which is 1 x H x W x K "
-        "(the file's `kplab` metadata maps each). Largest difference from LibTorch in LiteRT:";
-  for (const auto& kv : tf["max_abs_diff_litert_vs_libtorch"].items())
-    md << " " << kv.key() << " " << fixed(kv.value().get<double>() * 1e6, 2) << "e-6;";
-  md << " (TFLite's builtin kernels; the file is refused above 1e-4); with XNNPACK, the CPU delegate a phone runs:";
-  for (const auto& kv : tf["max_abs_diff_litert_xnnpack_vs_libtorch"].items())
-    md << " " << kv.key() << " " << fixed(kv.value().get<double>() * 1e6, 2) << "e-6;";
-  md << "\n";
+     << " x 3, NHWC, same RGB [0, 1] normalisation; outputs as above";
+  for (const auto& kv : tf["outputs"].items())
+    if (kv.value()["tflite_shape"] != kv.value()["onnx_shape"]) {
+      std::string dims;
+      for (const auto& d : kv.value()["tflite_shape"]) dims += (dims.empty() ? "" : " x ") + std::to_string(d.get<int64_t>());
+      md << ", except `" << kv.key() << "`, which is " << dims;
+    }
+  md << " (the file's `kplab` metadata maps each output to the ONNX layout). Largest difference from LibTorch in LiteRT, with TFLite's "
+        "builtin kernels (the file is refused above 1e-4): "
+     << scientific(tf["max_abs_diff_litert_vs_libtorch"])
+     << "; with XNNPACK, the CPU delegate a phone runs: " << scientific(tf["max_abs_diff_litert_xnnpack_vs_libtorch"])
+     << ".\n";
   md << "\n## Latency\n\nBatch 1, " << c["latency"]["hardware"]["threads"] << " threads on "
      << c["latency"]["hardware"]["cpu"].get<std::string>() << ", " << c["latency"]["warmup"] << " warm-up + "
      << c["latency"]["repeats"] << " timed runs, coordinates and visibility:\n\n"
      << "| runtime | median ms | p90 ms |\n|---|---|---|\n";
   for (const auto& r : c["latency"]["results"])
-    md << "| " << r["runtime"].get<std::string>() << " | " << fixed(r["median_ms"].get<double>(), 2) << " | "
+    md << "| " << r["runtime"].get<std::string>() << (r.contains("file") ? " (model.tflite, heatmaps too)" : "") << " | " << fixed(r["median_ms"].get<double>(), 2) << " | "
        << fixed(r["p90_ms"].get<double>(), 2) << " |\n";
   const auto& t = c["training"];
   md << "\n## Training\n\n"
