@@ -7,7 +7,7 @@
 // pixels) or probabilities in LiteRT's builtin kernels: the gate proves the
 // conversion (measured: within one float32 ulp of LibTorch); XNNPACK, the
 // delegate a phone runs, reorders float sums and is reported beside it (up to
-// ~2e-4 px at 256 px). The file carries kplab metadata: input name,
+// 1.4e-4 px at 256 px, tools/check_tflite.sh). The file carries kplab metadata: input name,
 // NHWC layout, normalisation, and how each output maps to the ONNX layout.
 #pragma once
 
