@@ -7,13 +7,16 @@
 # So the binaries built here run there against that machine's own torch and
 # CUDA libraries; only the Debian libraries they link (OpenCV, HDF5, yaml-cpp,
 # matio, ONNX, protobuf, OpenBLAS, ...) have to travel, compressed, in the
-# one call that uses them (each call carries <= 64 MiB, files there survive
-# only while the machine stays warm).
+# calls before the one that uses them: they are ~330 MB (OpenCV pulls in
+# GDAL and FFmpeg), ~84 MiB compressed, and each call carries <= 64 MiB, so
+# they travel in parts, unpacked there while the machine stays warm.
 #
-#   here:  tools/gpu/build.sh bundle           # build/ -> build-gpu/kplab-gpu.tar.xz (checked <= 60 MiB)
-#   there: tools/gpu/build.sh run CMD...       # with carry=["build-gpu"]: unpacks into ~/kplab-gpu, checks
-#                                              # torch there is the one linked here, runs CMD with the paths set
-# e.g. tools/gpu/build.sh run kplab_tests --gtest_filter='*_CUDA*'
+#   here:  tools/gpu/build.sh bundle           # build/ -> build-gpu/part-N.tar.xz (each checked <= 60 MiB) + MANIFEST
+#   there: tools/gpu/build.sh receive N        # one call per part, carry=["build-gpu/part-N.tar.xz",
+#                                              #   "build-gpu/MANIFEST"]: checksum, unpack into ~/kplab-gpu
+#   there: tools/gpu/build.sh run CMD...       # every part received? torch there the one linked here? then
+#                                              # CMD with the paths set (may share the last receive's call)
+# e.g. tools/gpu/build.sh receive 1 && tools/gpu/build.sh run kplab_tests --gtest_filter='*_CUDA*'
 #      tools/gpu/build.sh run kplab train experiments/X.yaml --device cuda --precision bf16 --out "$OUT/run"
 #
 # UNTESTED on a GPU: written and dry-run (bundle, then run on this CPU machine
@@ -23,7 +26,6 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${KPLAB_BUILD_DIR:-build}
 OUT_DIR=build-gpu
-BUNDLE=$OUT_DIR/kplab-gpu.tar.xz
 HOME_DIR=${KPLAB_GPU_HOME:-$HOME/kplab-gpu}
 LIMIT=$((60 * 1024 * 1024))
 
@@ -45,28 +47,48 @@ bundle() {
   local stage
   stage=$(mktemp -d)
   trap 'rm -rf "$stage"' RETURN
-  mkdir -p "$stage/kplab-gpu/lib" "$stage/kplab-gpu/bin"
-  cp "$BUILD/kplab" "$BUILD/kplab_tests" "$stage/kplab-gpu/bin/"
-  .venv/bin/python -c 'import torch; print(torch.__version__)' > "$stage/kplab-gpu/TORCH_VERSION"
-  ldd "$BUILD/kplab" "$BUILD/kplab_tests" | awk '/=> \//{print $3}' | sort -u | while read -r lib; do
-    provided "$lib" || cp -L "$lib" "$stage/kplab-gpu/lib/"
+  mkdir -p "$stage/0/bin" "$stage/0/lib"
+  cp "$BUILD/kplab" "$BUILD/kplab_tests" "$stage/0/bin/"
+  .venv/bin/python -c 'import torch; print(torch.__version__)' > "$stage/0/TORCH_VERSION"
+  # Libraries, largest first, each into the part with the fewest bytes so far.
+  local -a sizes=(0 0 0)
+  local lib part
+  while read -r size lib; do
+    part=0
+    for p in 1 2; do [ "${sizes[$p]}" -lt "${sizes[$part]}" ] && part=$p; done
+    mkdir -p "$stage/$part/lib"
+    cp -L "$lib" "$stage/$part/lib/"
+    sizes[$part]=$((sizes[part] + size))
+  done < <(ldd "$BUILD/kplab" "$BUILD/kplab_tests" | awk '/=> \//{print $3}' | sort -u | while read -r l; do
+             provided "$l" || echo "$(stat -L -c %s "$l") $l"; done | sort -rn)
+  rm -rf "$OUT_DIR" && mkdir -p "$OUT_DIR"
+  for part in 0 1 2; do
+    [ -d "$stage/$part" ] || continue
+    tar -C "$stage/$part" -cJf "$OUT_DIR/part-$part.tar.xz" .
+    local bytes
+    bytes=$(stat -c %s "$OUT_DIR/part-$part.tar.xz")
+    [ "$bytes" -le "$LIMIT" ] || { echo "bundle: part $part is $((bytes / 1048576)) MiB, over the 60 MiB a call carries" >&2; exit 1; }
+    echo "bundle: $OUT_DIR/part-$part.tar.xz: $((bytes / 1048576)) MiB"
   done
-  mkdir -p "$OUT_DIR"
-  tar -C "$stage" -cJf "$BUNDLE.tmp" kplab-gpu
-  mv "$BUNDLE.tmp" "$BUNDLE"
-  local size
-  size=$(stat -c %s "$BUNDLE")
-  [ "$size" -le "$LIMIT" ] || { echo "bundle: $BUNDLE is $((size / 1048576)) MiB, over the 60 MiB a call carries" >&2; exit 1; }
-  (cd "$OUT_DIR" && sha256sum "$(basename "$BUNDLE")" > SHA256SUMS)
-  echo "bundle: $BUNDLE: $((size / 1048576)) MiB, $(ls "$stage/kplab-gpu/lib" | wc -l) libraries; carry [\"$OUT_DIR\"]"
+  (cd "$OUT_DIR" && sha256sum part-*.tar.xz > MANIFEST)
+  echo "bundle: $(wc -l < "$OUT_DIR/MANIFEST") parts; carry each with $OUT_DIR/MANIFEST, receive N there, then run"
+}
+
+receive() {
+  local n=$1 file=$OUT_DIR/part-$1.tar.xz
+  [ -f "$file" ] && [ -f "$OUT_DIR/MANIFEST" ] || { echo "receive: $file or $OUT_DIR/MANIFEST did not arrive (carry both)" >&2; exit 1; }
+  (cd "$OUT_DIR" && grep " part-$n.tar.xz\$" MANIFEST | sha256sum -c --quiet) || { echo "receive: $file is corrupt" >&2; exit 1; }
+  mkdir -p "$HOME_DIR" && tar -C "$HOME_DIR" -xJf "$file" && cp "$OUT_DIR/MANIFEST" "$HOME_DIR/MANIFEST"
+  touch "$HOME_DIR/.received-$n"
+  echo "receive: part $n unpacked into $HOME_DIR"
 }
 
 run() {
-  [ -f "$BUNDLE" ] || { echo "run: $BUNDLE did not arrive (carry=[\"$OUT_DIR\"])" >&2; exit 1; }
-  (cd "$OUT_DIR" && sha256sum -c --quiet SHA256SUMS) || { echo "run: $BUNDLE is corrupt" >&2; exit 1; }
-  if [ ! -d "$HOME_DIR" ] || [ "$BUNDLE" -nt "$HOME_DIR" ]; then
-    rm -rf "$HOME_DIR" && mkdir -p "$(dirname "$HOME_DIR")" && tar -C "$(dirname "$HOME_DIR")" -xJf "$BUNDLE"
-  fi
+  [ -f "$HOME_DIR/MANIFEST" ] || { echo "run: nothing received yet (tools/gpu/build.sh receive N)" >&2; exit 1; }
+  local n
+  for n in $(sed -n 's/.*part-\([0-9]*\)\.tar\.xz$/\1/p' "$HOME_DIR/MANIFEST"); do
+    [ -f "$HOME_DIR/.received-$n" ] || { echo "run: part $n not received (the machine went cold? receive every part again)" >&2; exit 1; }
+  done
   local py=${KPLAB_GPU_PYTHON:-python3} torch_lib want have
   torch_lib=$("$py" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
   want=$(cat "$HOME_DIR/TORCH_VERSION")
@@ -82,6 +104,7 @@ run() {
 
 case "${1:-}" in
   bundle) bundle ;;
+  receive) receive "${2:?usage: tools/gpu/build.sh receive N}" ;;
   run) shift; run "$@" ;;
-  *) sed -n '2,24p' "$0"; exit 2 ;;
+  *) sed -n '2,27p' "$0"; exit 2 ;;
 esac
