@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders a kplab HTML report (kplab report) to a PNG with headless Chromium,
 # to look at a report on a machine without a browser or attach it to an issue.
-# Installs Debian's chromium when it is missing (root or sudo, as tools/setup.sh).
+# Runs tools/setup.sh when chromium is missing (it is among the packages it installs).
 #
 # usage: tools/render_report.sh REPORT.html OUT.png [WIDTH,HEIGHT]   (default 1400,3000)
 set -euo pipefail
@@ -18,15 +18,8 @@ size=${3:-1400,3000}
 
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
-  echo "render_report: installing chromium"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "render_report: need root (or sudo) to install chromium" >&2; exit 1; }
-    SUDO=sudo
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  # chromium is one of the packages kplab's one installer brings.
+  "$(dirname "$0")/setup.sh"
   browser=$(command -v chromium)
 fi
 

@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -18,18 +17,6 @@ extern char** environ;
 namespace kplab {
 
 namespace fs = std::filesystem;
-
-std::string find_on_path(const std::string& exe) {
-  const char* path = std::getenv("PATH");
-  if (!path) return "";
-  std::stringstream ss(path);
-  for (std::string dir; std::getline(ss, dir, ':');) {
-    if (dir.empty()) dir = ".";
-    const fs::path p = fs::path(dir) / exe;
-    if (::access(p.c_str(), X_OK) == 0 && !fs::is_directory(p)) return p.string();
-  }
-  return "";
-}
 
 int run_process(const std::vector<std::string>& argv, const std::string& stdout_file, const std::string& stderr_file) {
   KP_CHECK(!argv.empty(), "run_process: no program given");

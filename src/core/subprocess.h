@@ -8,9 +8,6 @@
 
 namespace kplab {
 
-// The first executable `exe` on $PATH, or "" when there is none.
-std::string find_on_path(const std::string& exe);
-
 // Runs argv (argv[0] a path) with stdin from /dev/null and stdout/stderr into
 // the given files; returns its exit status, or -1 when it could not start or
 // was killed by a signal.

@@ -2,8 +2,6 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -11,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
-#include <sstream>
 
 #include "core/error.h"
 #include "export/onnx_graph.h"

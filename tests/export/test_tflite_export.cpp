@@ -163,6 +163,23 @@ TEST(TfliteExport, ConverterFailureCarriesItsOneLineReason) {
   EXPECT_TRUE(fs::exists(out));
 }
 
+// The parity gate itself: a file converted from one model's graph, checked
+// against another model's weights, is refused and nothing is written.
+TEST(TfliteExport, ParityFailureIsRefusedLeavingNoFile) {
+  TempDir dir;
+  PoseModel exported_from = small_model("blazepose_lite", 64);
+  const std::string onnx = onnx_of(*exported_from, dir, "lite", false);
+  torch::manual_seed(123);
+  YAML::Node o;
+  o["input_size"] = 64;
+  PoseModel other = create_model("blazepose_lite", o);
+  other->eval();
+  const std::string out = dir.file("lite.tflite");
+  test::expect_error_with([&] { export_tflite(*other, onnx, out, TfliteOptions()); },
+                          {out, "LiteRT parity", "within 0.0001 of LibTorch", "nothing written"});
+  expect_no_tflite_left(dir, out);
+}
+
 TEST(TfliteExport, CorruptOrForeignFilesAreRefusedByName) {
   TempDir dir;
   const std::string garbage = dir.file("garbage.tflite");

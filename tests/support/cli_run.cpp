@@ -9,6 +9,16 @@
 
 namespace kplab::test {
 
+std::string kplab_binary() {
+  const char* env = std::getenv("KPLAB_TEST_BINARY");
+  return env && *env ? env : KPLAB_BINARY;
+}
+
+std::string source_dir() {
+  const char* env = std::getenv("KPLAB_TEST_SOURCE_DIR");
+  return env && *env ? env : KPLAB_SOURCE_DIR;
+}
+
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -28,7 +38,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 
 CliResult run_kplab(const TempDir& dir, const std::string& args, const std::string& env) {
   const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd = (env.empty() ? "" : env + " ") + quote(KPLAB_BINARY) + " " + args + " >" + quote(out) +
+  const std::string cmd = (env.empty() ? "" : env + " ") + quote(kplab_binary()) + " " + args + " >" + quote(out) +
                           " 2>" + quote(err) + " </dev/null";
   const int status = std::system(cmd.c_str());
   CliResult r;

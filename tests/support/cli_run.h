@@ -19,6 +19,12 @@ struct CliResult {
 // `dir` (`env` e.g. "OMP_NUM_THREADS=1", may be empty).
 CliResult run_kplab(const TempDir& dir, const std::string& args, const std::string& env = "");
 
+// The kplab binary and the source tree the tests use: the build's, unless
+// $KPLAB_TEST_BINARY / $KPLAB_TEST_SOURCE_DIR say otherwise (the GPU
+// machine runs binaries built here from another folder: tools/gpu/build.sh).
+std::string kplab_binary();
+std::string source_dir();
+
 std::string slurp(const std::string& path);                  // a whole file ("" when missing)
 std::string quote(const std::string& s);                     // single-quoted for the shell
 std::vector<std::string> lines(const std::string& text);     // non-empty lines

@@ -1,5 +1,7 @@
 #include "support/tiny_run.h"
 
+#include "support/cli_run.h"
+
 #include <filesystem>
 #include <fstream>
 
@@ -24,7 +26,7 @@ struct Built {
     o.synthetic_count = 24;
     o.size = 64;
     o.split = "0.5,0.25,0.25";  // six people in the test split: three best, three worst
-    o.schema_path = std::string(KPLAB_SOURCE_DIR) + "/datasets/lsp.yaml";
+    o.schema_path = source_dir() + "/datasets/lsp.yaml";
     o.out = run.cache = dir.file("tiny.h5");
     o.progress = false;
     prepare(o);

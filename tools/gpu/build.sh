@@ -99,6 +99,8 @@ run() {
   nv=$(find "$(dirname "$(dirname "$torch_lib")")/nvidia" -maxdepth 3 -name lib -type d 2>/dev/null | tr '\n' ':')
   export LD_LIBRARY_PATH="$HOME_DIR/lib:$torch_lib:$nv${LD_LIBRARY_PATH:-}"
   export PATH="$HOME_DIR/bin:$PATH"
+  # The tests were built here: point them at the bundled kplab and this working tree.
+  export KPLAB_TEST_BINARY="$HOME_DIR/bin/kplab" KPLAB_TEST_SOURCE_DIR="$PWD"
   "$@"
 }
 
