@@ -65,34 +65,40 @@ SplitPredictions predict_split(const BatchPredictor& predict, Loader& loader, co
           torch::cat(occ), torch::cat(index)};
 }
 
+BatchPredictor libtorch_predictor(PoseModelImpl& model, const torch::Device& device) {
+  return [&model, device](const torch::Tensor& images) {
+    torch::NoGradGuard no_grad;
+    PoseOutput out = model.forward(images.to(device));
+    return BatchPrediction{out.coords, torch::sigmoid(out.heatmaps)};
+  };
+}
+
+namespace {
+
+// Eval mode for one pass, the caller's mode restored after (a validation pass
+// inside training must hand the model back in training mode).
+class EvalModeScope {
+ public:
+  explicit EvalModeScope(PoseModelImpl& model) : model_(model), was_training_(model.is_training()) { model.eval(); }
+  ~EvalModeScope() { model_.train(was_training_); }
+
+ private:
+  PoseModelImpl& model_;
+  bool was_training_;
+};
+
+}  // namespace
+
 SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const HeatmapCodec& codec,
                                const torch::Device& device) {
-  torch::NoGradGuard no_grad;
-  const bool was_training = model.is_training();
-  model.eval();
-  SplitPredictions p = predict_split(
-      [&](const torch::Tensor& images) {
-        PoseOutput out = model.forward(images.to(device));
-        return BatchPrediction{out.coords, torch::sigmoid(out.heatmaps)};
-      },
-      loader, codec);
-  model.train(was_training);
-  return p;
+  EvalModeScope eval_mode(model);
+  return predict_split(libtorch_predictor(model, device), loader, codec);
 }
 
 nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& o) {
-  const torch::Device device(o.device);
-  torch::NoGradGuard no_grad;
-  const bool was_training = model.is_training();
-  model.eval();
-  nlohmann::json j = evaluate(
-      [&](const torch::Tensor& images) {
-        PoseOutput out = model.forward(images.to(device));
-        return BatchPrediction{out.coords, torch::sigmoid(out.heatmaps)};
-      },
-      {model.input_size(), model.heatmap_size(), model.num_keypoints()}, cache, schema, o);
-  model.train(was_training);
-  return j;
+  EvalModeScope eval_mode(model);
+  return evaluate(libtorch_predictor(model, torch::Device(o.device)),
+                  {model.input_size(), model.heatmap_size(), model.num_keypoints()}, cache, schema, o);
 }
 
 nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& g, const CacheData& cache,

@@ -45,6 +45,10 @@ struct BatchPrediction {
 };
 using BatchPredictor = std::function<BatchPrediction(const torch::Tensor& images)>;
 
+// The LibTorch model on `device` as a predictor (no gradients; the model's
+// train/eval mode is the caller's).
+BatchPredictor libtorch_predictor(PoseModelImpl& model, const torch::Device& device);
+
 // predict_split for any predictor; `heatmap` is undefined when it gives no heatmaps.
 SplitPredictions predict_split(const BatchPredictor& predict, Loader& loader, const HeatmapCodec& codec);
 

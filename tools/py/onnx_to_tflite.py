@@ -103,17 +103,13 @@ def convert(args, input_name, log_path):
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             onnx2tf.convert(**kwargs)
     except SystemExit as e:
-        with open(log_path, "w") as f:
-            f.write(log.getvalue())
         raise Failure(f"onnx2tf failed (exit {e.code}): {onnx2tf_reason(log.getvalue())}")
     except Exception as e:  # noqa: BLE001
-        with open(log_path, "w") as f:
-            f.write(log.getvalue())
         raise Failure(f"onnx2tf failed: {type(e).__name__}: {' '.join(str(e).split())[:300]}")
     finally:
         os.chdir(cwd)
-    with open(log_path, "w") as f:
-        f.write(log.getvalue())
+        with open(log_path, "w") as f:
+            f.write(log.getvalue())
     base = os.path.splitext(os.path.basename(args["onnx"]))[0]
     return lambda variant: os.path.join(kwargs["output_folder_path"], base + VARIANT_SUFFIX[variant] + ".tflite")
 
