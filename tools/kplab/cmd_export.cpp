@@ -31,10 +31,12 @@ int export_model(int argc, char** argv) {
                         "--tflite also converts that graph with onnx2tf (from the venv: tools/setup.sh) and runs the\n"
                         "file in LiteRT: it is written only when it holds builtin TFLite operators alone and its\n"
                         "float32 conversion matches LibTorch within 1e-4 (coordinates in input pixels, probabilities)\n"
-                        "in TFLite's builtin kernels; XNNPACK's difference (the phone's CPU delegate) is printed beside. Its input is NHWC (1xSxSx3, RGB in [0,1]); that layout, the normalisation and\n"
-                        "each output's mapping back to the ONNX layout are stored in the file's 'kplab' metadata.\n"
+                        "in TFLite's builtin kernels; XNNPACK's difference (the phone's CPU delegate) is printed\n"
+                        "beside. Its input is NHWC (1xSxSx3, RGB in [0,1]); that layout, the normalisation and each\n"
+                        "output's mapping back to the ONNX layout are stored in the file's 'kplab' metadata.\n"
                         "--quantize fp16|int8 writes a quantised file instead (int8 calibrated on cache images) and,\n"
-                        "for a run, reports its PCK@0.2 on the test split beside the float LibTorch model's.\n");
+                        "for a run, reports its PCK@0.2 on the test split beside the float LibTorch model's\n"
+                        "(kplab eval RUN --tflite FILE scores any such file the same way).\n");
   opts.add_options()
       ("run", "training run folder: exports checkpoints/best.pt (else last.pt)", cxxopts::value<std::string>()->default_value(""))
       ("model", "registry name of an untrained model (blazepose, blazepose_lite, ...)", cxxopts::value<std::string>()->default_value(""))
