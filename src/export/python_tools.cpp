@@ -67,4 +67,14 @@ void run_python_tool(const std::string& script, const std::vector<std::string>& 
   throw Error(str(what, ": ", reason));
 }
 
+nlohmann::json read_helper_json(const std::string& path) {
+  std::ifstream in(path);
+  KP_CHECK(in, path, ": missing: the helper wrote no result");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw Error(str(path, ": unreadable JSON: ", e.what()));
+  }
+}
+
 }  // namespace kplab::onnx_export

@@ -6,6 +6,7 @@
 // command when the venv is missing.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,9 @@ bool python_tool_available(const std::string& script, std::string* why = nullptr
 // one-line reason>" when it fails or cannot start.
 void run_python_tool(const std::string& script, const std::vector<std::string>& args, const std::string& work_dir,
                      const std::string& what);
+
+// A JSON file a helper wrote (a result index, a converter report). Throws
+// kplab::Error naming the file when it is missing or not JSON.
+nlohmann::json read_helper_json(const std::string& path);
 
 }  // namespace kplab::onnx_export

@@ -125,13 +125,7 @@ std::map<std::string, torch::Tensor> run_in_python(const std::string& model_path
   args.insert(args.end(), outputs.begin(), outputs.end());
   run_python_tool("run_model.py", args, work_dir, runtime);
 
-  const std::string index_file = (fs::path(out_dir) / "outputs.json").string();
-  nlohmann::json index;
-  try {
-    index = nlohmann::json::parse(slurp(index_file));
-  } catch (const std::exception& e) {
-    throw Error(str(index_file, ": unreadable result index: ", e.what()));
-  }
+  const nlohmann::json index = read_helper_json((fs::path(out_dir) / "outputs.json").string());
   std::map<std::string, torch::Tensor> result;
   for (const auto& entry : index) {
     const std::string name = entry.at("name").get<std::string>();

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -17,16 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  KP_CHECK(in, path, ": missing (the converter wrote no report)");
-  try {
-    return nlohmann::json::parse(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
-  } catch (const std::exception& e) {
-    throw Error(str(path, ": unreadable JSON: ", e.what()));
-  }
-}
-
 std::string joined(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -38,15 +27,19 @@ std::map<std::string, double> litert_parity(PoseModelImpl& model, const std::str
                                             const std::vector<std::string>& names, const std::string& work,
                                             int threads, LiteRtKernels kernels) {
   const bool heatmaps = std::find(names.begin(), names.end(), "heatmaps") != names.end();
+  // One LiteRT process for all parity inputs (it runs them one by one at the
+  // file's batch of 1); LibTorch's reference is taken per input at batch 1 too.
+  const std::vector<torch::Tensor> inputs = parity_inputs(model.input_size(), 1);
+  std::map<std::string, std::vector<torch::Tensor>> refs;
+  for (const torch::Tensor& image : inputs)
+    for (const auto& [name, value] : reference_outputs(model, image, heatmaps)) refs[name].push_back(value);
+  const auto got = run_litert(file, torch::cat(inputs), names, work, threads, kernels);
   std::map<std::string, double> worst;
-  for (const torch::Tensor& image : parity_inputs(model.input_size(), 1)) {
-    const auto ref = reference_outputs(model, image, heatmaps);
-    const auto got = run_litert(file, image, names, work, threads, kernels);
-    for (const auto& name : names) {
-      KP_CHECK(got.at(name).sizes() == ref.at(name).sizes(), file, ": output ", name, ": expected shape ",
-               ref.at(name).sizes(), " (LibTorch), found ", got.at(name).sizes());
-      worst[name] = std::max(worst[name], (got.at(name) - ref.at(name)).abs().max().item<double>());
-    }
+  for (const auto& name : names) {
+    const torch::Tensor ref = torch::cat(refs.at(name));
+    KP_CHECK(got.at(name).sizes() == ref.sizes(), file, ": output ", name, ": expected shape ", ref.sizes(),
+             " (LibTorch), found ", got.at(name).sizes());
+    worst[name] = (got.at(name) - ref).abs().max().item<double>();
   }
   return worst;
 }
@@ -92,7 +85,7 @@ nlohmann::json read_tflite_metadata(const std::string& tflite_path) {
   KP_CHECK(fs::is_regular_file(tflite_path), tflite_path, ": no such file");
   ScratchDir work("kplab-tflite-info");
   run_python_tool("tflite_info.py", {tflite_path, work.file("info.json")}, work.path(), "LiteRT");
-  nlohmann::json info = read_json(work.file("info.json"));
+  nlohmann::json info = read_helper_json(work.file("info.json"));
   KP_CHECK(info["metadata"].is_object(), tflite_path,
            ": no 'kplab' metadata: expected a file written by kplab export --tflite (it records the layout), found none");
   return info["metadata"];
@@ -140,7 +133,7 @@ TfliteReport export_tflite(PoseModelImpl& model, const std::string& onnx_path, c
     args.insert(args.end(), {"--calibration", work.file("calibration.npy")});
   }
   run_python_tool("onnx_to_tflite.py", args, work.path(), str(tflite_path, ": onnx2tf"));
-  const nlohmann::json conv = read_json(work.file("report.json"));
+  const nlohmann::json conv = read_helper_json(work.file("report.json"));
 
   const auto foreign = conv.at("non_builtin_operators").get<std::vector<std::string>>();
   KP_CHECK(foreign.empty(), tflite_path, ": onnx2tf produced ", foreign.size(),
