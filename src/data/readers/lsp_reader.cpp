@@ -10,6 +10,7 @@
 
 #include <matio.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -109,17 +110,60 @@ std::vector<std::string> variable_names(mat_t* mat) {
   return names;
 }
 
+// Checks the contents [begin, end) of one uncompressed miMATRIX element before
+// matio sees them: every sub-element fits inside it, and the dimensions claim
+// no more elements than it has bytes (sparse arrays aside). matio allocates
+// what the dimensions and tags claim before reading, so a damaged file made it
+// ask for tens of gigabytes (found by fuzzing, tests/fuzz/corpus/mat).
+template <typename U32>
+void check_mat5_matrix(const std::string& mfile, const std::vector<unsigned char>& buf, size_t begin, size_t end,
+                       const U32& u32, int depth) {
+  auto bad = [&](const std::string& what) {
+    return input_error(mfile, "file", "a well-formed MAT file", str("the variable at byte ", begin - 8, ": ", what));
+  };
+  if (depth > 32) throw bad("cells or structs nested more than 32 deep");
+  uint32_t cls = 0;
+  size_t p = begin;
+  for (int index = 0; p + 8 <= end; ++index) {
+    uint32_t type = u32(&buf[p]), nbytes = u32(&buf[p + 4]);
+    size_t data = p + 8, next = p + 8;
+    if (type >> 16) {  // small data element: up to 4 bytes inside the tag
+      nbytes = type >> 16;
+      type &= 0xffff;
+      data = p + 4;
+      if (nbytes > 4) throw bad(str("a small data element of ", nbytes, " bytes"));
+    } else {
+      if (nbytes > end - p - 8) throw bad(str("an element of ", nbytes, " bytes in ", end - p - 8));
+      next = std::min<size_t>(end, p + 8 + (static_cast<size_t>(nbytes) + 7) / 8 * 8);
+    }
+    if (index == 0 && nbytes >= 4) cls = u32(&buf[data]) & 0xff;  // array flags
+    if (index == 1) {                                               // dimensions (int32 each)
+      if (nbytes % 4 != 0 || nbytes < 8) throw bad(str("dimensions of ", nbytes, " bytes"));
+      size_t count = 1;
+      bool overflow = false;
+      for (size_t d = 0; d < nbytes; d += 4) overflow |= __builtin_mul_overflow(count, size_t{u32(&buf[data + d])}, &count);
+      if (cls != MAT_C_SPARSE && (overflow || count > end - begin))
+        throw bad(str("dimensions of more elements than its ", end - begin, " bytes"));
+    }
+    if (index >= 2 && type == 14) check_mat5_matrix(mfile, buf, data, data + nbytes, u32, depth + 1);  // a cell or field
+    p = next;
+  }
+}
+
 // matio reads a truncated MAT5 file without complaint (the missing data comes
 // back as zeros, i.e. every joint "unlabeled"), so walk the top-level elements
-// and check that each one fits in the file. v7.3 (HDF5) files check themselves.
+// and check that each one fits in the file (and, uncompressed, its contents:
+// check_mat5_matrix). v7.3 (HDF5) files check themselves.
 void check_mat5_complete(const std::string& mfile) {
   std::error_code ec;
   const uintmax_t size = fs::file_size(mfile, ec);
   if (ec) throw input_error(mfile, "file", "a readable MAT file", ec.message());
   if (size < 128) throw input_error(mfile, "file", "a MAT file (128-byte header, then variables)", str("a file of ", size, " bytes"));
   std::ifstream in(mfile, std::ios::binary);
-  unsigned char hdr[128];
-  if (!in.read(reinterpret_cast<char*>(hdr), 128)) throw input_error(mfile, "file", "a readable MAT file", "a read error");
+  std::vector<unsigned char> buf(size);
+  if (!in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(size)))
+    throw input_error(mfile, "file", "a readable MAT file", "a read error");
+  const unsigned char* hdr = buf.data();
   const bool little = hdr[126] == 'I' && hdr[127] == 'M', big = hdr[126] == 'M' && hdr[127] == 'I';
   if (!little && !big) return;  // not MAT5: let matio decide
   auto u16 = [&](const unsigned char* b) { return little ? uint32_t(b[0] | b[1] << 8) : uint32_t(b[1] | b[0] << 8); };
@@ -130,9 +174,7 @@ void check_mat5_complete(const std::string& mfile) {
   if (u16(hdr + 124) != 0x0100) return;  // v7.3 (HDF5) or unknown: matio's business
   uintmax_t offset = 128;
   while (offset + 8 <= size) {
-    unsigned char tag[8];
-    in.seekg(static_cast<std::streamoff>(offset));
-    if (!in.read(reinterpret_cast<char*>(tag), 8)) break;
+    const unsigned char* tag = &buf[offset];
     uint32_t type = u32(tag), nbytes = u32(tag + 4);
     if (type >> 16) {  // small data element: 4 bytes of data inside the tag
       offset += 8;
@@ -142,6 +184,7 @@ void check_mat5_complete(const std::string& mfile) {
     if (end > size)
       throw input_error(mfile, "file", str("a complete MAT file (the variable at byte ", offset, " needs ", end, " bytes)"),
                         str("a truncated file of ", size, " bytes"));
+    if (type == 14) check_mat5_matrix(mfile, buf, offset + 8, end, u32, 0);
     if (type == 14) end = (end + 7) / 8 * 8;  // miMATRIX elements are padded to 8 bytes
     offset = end;
   }
@@ -174,6 +217,16 @@ RawDataset read_lsp(const std::string& root_arg) {
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + ("'" + n + "'");
     throw input_error(mfile, "variables", "a variable named 'joints'",
                       names.empty() ? std::string("no variables") : "only " + list);
+  }
+  {  // matio allocates what the dimensions claim before reading; compressed
+     // variables escape check_mat5_complete, so bound them by zlib's largest ratio.
+    MatVar info(Mat_VarReadInfo(mat.get(), "joints"));
+    if (!info) throw input_error(mfile, "joints", "a readable numeric array", "a variable matio cannot read");
+    size_t count = 1;
+    bool overflow = false;
+    for (int d = 0; d < info->rank; ++d) overflow |= __builtin_mul_overflow(count, info->dims[d], &count);
+    if (overflow || count / 1032 > fs::file_size(mfile))
+      throw input_error(mfile, "joints", "dimensions whose data fits in the file", dims_text(*info));
   }
   MatVar var(Mat_VarRead(mat.get(), "joints"));
   if (!var) throw input_error(mfile, "joints", "a readable numeric array", "a variable matio cannot read");
