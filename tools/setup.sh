@@ -16,7 +16,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libopenblas0-openmp libopencv-dev libhdf5-dev libcxxopts-dev
   libgtest-dev libonnx-dev libprotobuf-dev protobuf-compiler
-  libyaml-cpp-dev libmatio-dev nlohmann-json3-dev libgloo-dev
+  libyaml-cpp-dev libmatio-dev nlohmann-json3-dev libgloo-dev zlib1g-dev
   chromium
 )
 VENV=${KPLAB_VENV:-.venv}

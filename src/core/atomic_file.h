@@ -31,4 +31,21 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Writes `size` bytes to `path` (created or truncated) with checked writes
+// and a checked close. A failure throws kplab::Error naming the path and the
+// reason, "the disk is full" when it is; the partial file is removed.
+// `name_in_errors`: the name to report (e.g. an AtomicFile's target), default `path`.
+void write_whole_file(const std::string& path, const void* data, size_t size, const std::string& name_in_errors = "");
+
+// Why a write into `path` failed, for a message: "the disk is full (N KiB
+// free on the filesystem of DIR)" when `err` is ENOSPC or the filesystem has
+// (nearly) no room left, else strerror(err) (or `fallback` for err = 0, when
+// a library did not keep errno).
+std::string write_failure_reason(const std::string& path, int err, const std::string& fallback = "write failed");
+
+// Removes what killed kplab processes left beside `target`: the hidden
+// temporaries ".NAME.tmp-PID" (files or staging folders) whose PID is no
+// longer running. Runs whenever a new AtomicFile is made for that target.
+void remove_stale_temporaries(const std::string& target);
+
 }  // namespace kplab

@@ -1,9 +1,12 @@
 #include "data/cache.h"
 
+#include <cmath>
+
 #include <H5Cpp.h>
 
 #include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace kplab {
@@ -59,7 +62,7 @@ void write_strings(H5::H5File& f, const std::string& name, const std::vector<std
 
 }  // namespace
 
-void write_cache(const std::string& path, const CacheData& d) {
+void write_cache(const std::string& path, const CacheData& d, const std::string& name_in_errors) {
   const hsize_t n = d.size(), k = d.num_joints, s = d.image_size;
   auto rows = [&](size_t have, size_t per_row, const char* field) {
     KP_CHECK(have == n * per_row, "internal: cache field ", field, " has ", have, " values, expected ", n * per_row);
@@ -71,8 +74,15 @@ void write_cache(const std::string& path, const CacheData& d) {
   rows(d.source.size(), 1, "source");
   rows(d.image_id.size(), 1, "image_id");
   KP_CHECK(d.joint_names.size() == k, "internal: ", d.joint_names.size(), " joint names for K = ", k);
+  // The file is built in memory (HDF5's core driver) and written out by
+  // write_whole_file(): a full disk then fails in our checked write, with a
+  // clear message, instead of inside HDF5's close callbacks (which crashed
+  // the process at exit when a flush failed).
+  std::vector<char> image;
   try {
-    H5::H5File f(path, H5F_ACC_TRUNC);
+    H5::FileAccPropList in_memory;
+    H5Pset_fapl_core(in_memory.getId(), 64 << 20, /*backing_store=*/0);
+    H5::H5File f(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, in_memory);
     if (d.encoding == "jpeg") {
       rows(d.jpeg.size(), 1, "images");
       H5::VarLenType vtype(H5::PredType::NATIVE_UINT8);
@@ -108,9 +118,16 @@ void write_cache(const std::string& path, const CacheData& d) {
     for (const auto& j : d.joint_names) names.push_back(j.c_str());
     H5::Attribute a = f.createAttribute("joint_names", vlen_string(), H5::DataSpace(1, &nk));
     a.write(vlen_string(), names.data());
+    f.flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(f.getId(), nullptr, 0);
+    KP_CHECK(size > 0, path, ": writing the HDF5 cache failed: no file image from HDF5's core driver");
+    image.resize(size);
+    KP_CHECK(H5Fget_file_image(f.getId(), image.data(), image.size()) == size,
+             path, ": writing the HDF5 cache failed: the file image changed size");
   } catch (const H5::Exception& e) {
     throw Error(str(path, ": writing the HDF5 cache failed in ", e.getFuncName(), ": ", e.getDetailMsg()));
   }
+  write_whole_file(path, image.data(), image.size(), name_in_errors);
 }
 
 namespace {
@@ -155,11 +172,25 @@ struct Reader {
     H5::DataSet ds = open(name);
     expect_shape(name, ds, shape);
     expect_class(name, ds, cls, bytes, what);
-    size_t count = 1;
-    for (auto d : shape) count *= d;
+    const size_t count = elements(name, shape);
     std::vector<T> v(count);
     if (count) ds.read(v.data(), mem);
     return v;
+  }
+
+  // The element count of `shape`, refused above the file's size in bytes: a
+  // cache stores every element uncompressed, so more is a damaged header (a
+  // fuzzed file declared 2^42 elements and read_cache tried to allocate them).
+  size_t elements(const std::string& name, const std::vector<hsize_t>& shape) const {
+    std::error_code ec;
+    const uintmax_t bytes = std::filesystem::file_size(path, ec);
+    size_t count = 1;
+    bool overflow = false;
+    for (hsize_t d : shape) overflow |= __builtin_mul_overflow(count, static_cast<size_t>(d), &count);
+    if (overflow || ec || count > bytes)
+      throw input_error(path, name, str("a shape of at most ", bytes, " elements (the file's size in bytes)"),
+                        "shape " + shape_str(shape));
+    return count;
   }
 
   H5::Attribute attr(const std::string& name) const {
@@ -205,7 +236,7 @@ CacheData read_cache(const std::string& path) {
       hsize_t k = 0;
       if (sp.getSimpleExtentNdims() != 1) throw input_error(path, "attribute joint_names", "a list of names", "another shape");
       sp.getSimpleExtentDims(&k);
-      std::vector<char*> ptrs(k, nullptr);
+      std::vector<char*> ptrs(r.elements("attribute joint_names", {k}), nullptr);
       if (k) a.read(vlen_string(), ptrs.data());
       for (auto* p : ptrs) {
         d.joint_names.emplace_back(p ? p : "");
@@ -226,6 +257,14 @@ CacheData read_cache(const std::string& path) {
     d.visible = r.read<uint8_t>("visible", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, k}, "uint8");
     d.occluded = r.read<uint8_t>("occluded", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, k}, "uint8");
     d.crop = r.read<float>("crop", H5::PredType::NATIVE_FLOAT, H5T_FLOAT, 4, {n, 6}, "float32");
+    // One NaN label would make every loss NaN: refuse it here, by row and joint.
+    for (size_t i = 0; i < d.keypoints.size(); ++i)
+      if (!std::isfinite(d.keypoints[i]))
+        throw input_error(path, str("keypoints[", i / (2 * k), "][", i / 2 % k, "]"), "finite crop coordinates",
+                          str(d.keypoints[i]));
+    for (size_t i = 0; i < d.crop.size(); ++i)
+      if (!std::isfinite(d.crop[i]))
+        throw input_error(path, str("crop[", i / 6, "]"), "a finite crop-to-image transform", str(d.crop[i]));
     d.image_id = r.read<int32_t>("image_id", H5::PredType::NATIVE_INT32, H5T_INTEGER, 4, {n}, "int32");
 
     {
@@ -255,6 +294,8 @@ CacheData read_cache(const std::string& path) {
         H5::DataSpace space = ds.getSpace();
         H5::DataSet::vlenReclaim(blobs.data(), vtype, space);
       }
+      for (hsize_t i = 0; i < n; ++i)
+        if (d.jpeg[i].empty()) throw input_error(path, str("images[", i, "]"), "the JPEG bytes of a crop", "an empty entry");
     } else if (d.encoding == "raw") {
       d.raw = r.read<uint8_t>("images", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, s, s, 3}, "uint8");
     } else {

@@ -45,7 +45,8 @@ struct CacheData {
 
 // Writes `data` to `path` (callers pass an AtomicFile's temporary path).
 // Checks that every field has N rows first.
-void write_cache(const std::string& path, const CacheData& data);
+// `name_in_errors`: the name errors give (the AtomicFile's target), default `path`.
+void write_cache(const std::string& path, const CacheData& data, const std::string& name_in_errors = "");
 
 // Reads a whole cache into memory, validating field names, shapes, dtypes,
 // K against joint_names and the format version; errors name the file and field.

@@ -142,7 +142,12 @@ Batch Loader::load_rows(const std::vector<int64_t>& rows) const {
       // (imdecode's in-place variant leaves its target untouched on failure,
       // which would hide a corrupt crop: decode, check, then convert BGR -> RGB
       // straight into the batch tensor.)
-      cv::Mat decoded = cv::imdecode(c.jpeg[r], cv::IMREAD_COLOR);
+      cv::Mat decoded;
+      try {
+        if (!c.jpeg[r].empty()) decoded = cv::imdecode(c.jpeg[r], cv::IMREAD_COLOR);
+      } catch (const cv::Exception&) {
+        // (falls through to the error below, which names the row)
+      }
       if (decoded.empty() || decoded.rows != s || decoded.cols != s)
         throw Error(str("cache row ", r, " (", c.source[r], "): images: expected a ", s, "x", s,
                         " JPEG crop, found undecodable or wrongly sized data"));

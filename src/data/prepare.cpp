@@ -1,6 +1,7 @@
 #include "data/prepare.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -88,6 +89,12 @@ struct ImageOut {
   ReadStats stats;
 };
 
+// Labeled joints found outside their image so far (kept or masked).
+int64_t joints_outside(const ReadStats& s) {
+  auto masked = s.masked_joints.find("far outside the image (outlier)");
+  return s.outside_kept + (masked == s.masked_joints.end() ? 0 : masked->second);
+}
+
 void check_options(const PrepareOptions& o) {
   if (o.format != "lsp" && o.format != "yolo" && o.format != "coco" && o.format != "synthetic")
     throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.format + "'");
@@ -145,6 +152,12 @@ PrepareSummary prepare(const PrepareOptions& o) {
     RawImage& img = data.images[i];
     ImageOut& res = results[i];
     cv::Mat mat = img.load();
+    // load() turned the pixels as the EXIF tag says; labels are taken in that
+    // displayed orientation (as Ultralytics does). A tagged image whose labels
+    // fall outside it was probably labelled in the stored orientation: warn.
+    const int orientation = img.source.rfind("synthetic:", 0) == 0 ? 1 : exif_orientation(img.source);
+    if (orientation != 1) ++res.stats.exif_rotated;
+    const int64_t outside_before = joints_outside(res.stats);
     for (RawPerson& p : img.people) {
       if (img.normalized) {
         for (size_t j = 0; j < p.labeled.size(); ++j) {
@@ -176,6 +189,13 @@ PrepareSummary prepare(const PrepareOptions& o) {
       res.people.push_back(std::move(po));
     }
     std::lock_guard<std::mutex> lock(progress_mutex);
+    const int64_t outside = joints_outside(res.stats) - outside_before;
+    if (orientation != 1 && outside > 0)
+      std::fprintf(stderr,
+                   "\nwarning: %s: EXIF orientation %d turns this image for display and %lld labeled joint(s) fall "
+                   "outside the displayed image: labels are read in the displayed orientation (as Ultralytics "
+                   "does); were these labelled on the stored pixels?\n",
+                   img.source.c_str(), orientation, static_cast<long long>(outside));
     progress.step();
   });
   progress.finish();
@@ -213,9 +233,10 @@ PrepareSummary prepare(const PrepareOptions& o) {
   summary.people_written = cache.size();
   KP_CHECK(summary.people_written > 0, o.root, ": dataset: expected at least one person with labeled joints, found none");
 
-  write_cache(out.temp_path(), cache);
-  out.commit();
+  write_cache(out.temp_path(), cache, o.out);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (o.before_commit) o.before_commit(summary);
+  out.commit();
   return summary;
 }
 
@@ -227,6 +248,7 @@ std::string PrepareSummary::to_text() const {
      << ", test " << per_split[2] << ")\n";
   os << "  labeled joints  " << labeled_joints << "\n";
   os << "  labeled joints slightly outside the image, kept: " << stats.outside_kept << "\n";
+  os << "  images turned by their EXIF orientation tag (labels read as displayed): " << stats.exif_rotated << "\n";
   os << "  joints masked:" << (stats.masked_joints.empty() ? " none" : "") << "\n";
   for (const auto& kv : stats.masked_joints) os << "    " << kv.second << "  " << kv.first << "\n";
   os << "  people skipped:" << (stats.skipped_people.empty() ? " none" : "") << "\n";
@@ -245,6 +267,7 @@ nlohmann::json PrepareSummary::to_json() const {
           {"split", {{"train", per_split[0]}, {"val", per_split[1]}, {"test", per_split[2]}}},
           {"labeled_joints", labeled_joints},
           {"outside_kept", stats.outside_kept},
+          {"exif_rotated", stats.exif_rotated},
           {"masked_joints", stats.masked_joints},
           {"skipped_people", stats.skipped_people},
           {"seconds", seconds}};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,8 @@
 #include "data/schema.h"
 
 namespace kplab {
+
+struct PrepareSummary;
 
 struct PrepareOptions {
   std::string format;             // lsp | yolo | coco | synthetic
@@ -31,6 +34,10 @@ struct PrepareOptions {
   int threads = 0;                // decode threads; 0 = all cores
   bool progress = true;
   std::string command;            // recorded in the cache
+  // Called with the finished summary after the cache is written and before it
+  // is renamed into place: a caller's own output (the --json summary) that
+  // fails here leaves no cache behind either.
+  std::function<void(const PrepareSummary&)> before_commit;
 };
 
 struct PrepareSummary {

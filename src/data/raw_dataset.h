@@ -37,6 +37,7 @@ struct ReadStats {
   std::map<std::string, int64_t> masked_joints;   // reason -> labeled joints masked
   std::map<std::string, int64_t> skipped_people;  // reason -> people left out
   int64_t outside_kept = 0;   // labeled joints slightly outside the image, kept
+  int64_t exif_rotated = 0;   // images whose EXIF orientation tag turns them for display
   void merge(const ReadStats& other);
 };
 
@@ -50,5 +51,11 @@ struct RawDataset {
 // Reads an image file (JPEG, PNG, ...) as BGR. Missing, empty, corrupt or
 // truncated files throw kplab::Error naming the path.
 cv::Mat load_image_file(const std::string& path);
+
+// The EXIF orientation tag of a JPEG file (1..8; 1 = stored as displayed,
+// also for files without the tag or not JPEG). load_image_file() applies it,
+// as phone galleries and Ultralytics do: labels are taken in the displayed
+// orientation.
+int exif_orientation(const std::string& path);
 
 }  // namespace kplab

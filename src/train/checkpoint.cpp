@@ -1,9 +1,12 @@
 #include "train/checkpoint.h"
 
 #include <filesystem>
+#include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/zip_integrity.h"
+#include "model/weights_check.h"
 
 namespace kplab {
 
@@ -47,13 +50,20 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
     optimizer->save(state);
     archive.write("optimizer", state);
   }
-  archive.save_to(out.temp_path());
+  // Serialised in memory, then written with checked writes: LibTorch's zip
+  // writer, failing on a full disk, threw again from its destructor and
+  // terminated the process, leaving the temporary behind.
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  const std::string data = bytes.str();
+  write_whole_file(out.temp_path(), data.data(), data.size(), path);
   out.commit();
 }
 
 Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, const std::string& model_description,
                            torch::optim::Optimizer* optimizer) {
   if (!std::filesystem::is_regular_file(path)) throw input_error(path, "checkpoint", "an existing file", "no such file");
+  verify_zip_crcs(path);  // LibTorch would load a damaged file without a word
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path);
@@ -93,6 +103,9 @@ Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, co
     } catch (const c10::Error& e) {
       throw Error(str(path, ": model weights do not fit this model: ", e.what_without_backtrace()));
     }
+    // Evaluating, exporting or releasing NaN weights gives numbers that look like results.
+    const std::string bad = first_nonfinite_parameter(*model);
+    if (!bad.empty()) throw input_error(path, str("model weight '", bad, "'"), "finite values", "NaN or infinity; refused");
   }
   if (optimizer) {
     torch::serialize::InputArchive state;

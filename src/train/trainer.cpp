@@ -21,11 +21,13 @@
 #include "eval/evaluate.h"
 #include "eval/pck.h"
 #include "model/pose_model.h"
+#include "model/weights_check.h"
 #include "train/checkpoint.h"
 #include "train/distributed.h"
 #include "train/freeze.h"
 #include "train/losses.h"
 #include "train/mixed_precision.h"
+#include "train/run_folder.h"
 #include "train/schedule.h"
 
 namespace kplab {
@@ -139,6 +141,21 @@ std::string headline_key(const EvalConfig& eval) {
   return str(eval.decoder == "heatmap" ? "heatmap_pck@" : "pck@", best);
 }
 
+const char* const kLossTerms[5] = {"total", "heatmap", "coords", "visibility", "mirrored"};
+
+std::string where_now(const PhaseConfig& phase, int64_t epoch, int64_t step) {
+  return str("phase '", phase.name, "' epoch ", epoch + 1, " after step ", step);
+}
+
+// Weights that went non-finite (a step on a huge but finite loss) are never
+// validated or saved: the previous checkpoint stays the last finite state.
+void require_finite_weights(const torch::nn::Module& model, const std::string& where, const std::string& last_path) {
+  const std::string bad = first_nonfinite_parameter(model);
+  if (!bad.empty())
+    throw Error(str(where, ": model tensor '", bad, "' is not finite; training stopped, nothing saved; ", last_path,
+                    " keeps the last finite state (lower the learning rate or check the data)"));
+}
+
 }  // namespace
 
 void request_training_stop() { g_stop = true; }
@@ -177,10 +194,12 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   const fs::path run(options.run_dir);
   const fs::path ckpt_dir = run / "checkpoints";
   const std::string last_path = (ckpt_dir / "last.pt").string(), best_path = (ckpt_dir / "best.pt").string();
+  // Rank 0 holds the folder (and its lock) for the whole run; the checks below come after the lock.
+  std::unique_ptr<RunFolder> folder;
+  if (main_rank) folder = std::make_unique<RunFolder>(options.run_dir);
   if (!options.resume && fs::exists(last_path))
     throw input_error(options.run_dir, "checkpoints/last.pt", "a new run folder (or --resume)", "an existing run");
   if (main_rank) {
-    fs::create_directories(ckpt_dir);
     write_text((run / "config.yaml").string(), experiment_yaml(exp));
     if (!options.resume && !options.command.empty()) write_text((run / "command.txt").string(), options.command + "\n");
   }
@@ -238,10 +257,16 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   vo.workers = exp.data.workers;
   // Validation runs on rank 0 only, over the whole split.
   std::unique_ptr<Loader> val_loader;
-  if (main_rank) val_loader = std::make_unique<Loader>(cache, vo);
+  if (main_rank) {
+    val_loader = std::make_unique<Loader>(cache, vo);
+    // Without validation people there is no best epoch, only a PCK of -100%.
+    KP_CHECK(val_loader->num_samples() > 0, exp.data.cache, ": validation split(s): expected at least one person, ",
+             "found none (prepare the cache with a validation share in --split, or set data.val_splits)");
+  }
   const std::string headline = headline_key(exp.eval);
 
   TrainResult result;
+  int64_t nonfinite_steps = 0;  // steps skipped for a non-finite loss (options.max_nonfinite_steps)
   int64_t images = 0;
   double step_seconds = 0;  // inside the epochs' step loops
   LossScaler scaler(precision == Precision::fp16);
@@ -315,6 +340,33 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         // Losses in float32 whatever the forward ran in.
         out = PoseOutput{out.heatmaps.to(torch::kFloat), out.coords.to(torch::kFloat), out.visibility.to(torch::kFloat)};
         Losses l = compute_losses(out, in, codec, phase.loss, flip_perm, model->input_size());
+        const double parts[5] = {value(l.total), value(l.heatmap), value(l.coords), value(l.visibility), value(l.mirrored)};
+        // A non-finite loss is never stepped on: it would turn every weight
+        // into NaN, and every later checkpoint with it.
+        int bad_term = -1;  // the first non-finite term; "total" only when every part is finite
+        for (int i = 1; i < 5 && bad_term < 0; ++i)
+          if (!std::isfinite(parts[i])) bad_term = i;
+        if (bad_term < 0 && !std::isfinite(parts[0])) bad_term = 0;
+        bool bad = bad_term >= 0;
+        if (dist) bad = dist->any(bad);  // every rank skips (or stops at) the same step
+        if (bad) {
+          ++nonfinite_steps;
+          const std::string where = str("phase '", phase.name, "' epoch ", e + 1, " step ", state.step + 1, ": ",
+                                        bad_term >= 0 ? str("loss term '", kLossTerms[bad_term], "' is ", parts[bad_term])
+                                                      : str("a loss term on another rank is not finite"));
+          if (nonfinite_steps > options.max_nonfinite_steps)
+            throw Error(str(where, "; training stopped (", nonfinite_steps - 1, " non-finite step(s) were allowed, see ",
+                            "--skip-nonfinite); ", last_path, " keeps the last finite state",
+                            " (lower the learning rate or check the data)"));
+          if (main_rank)
+            std::fprintf(stderr, "\nwarning: %s; step skipped (%lld of %lld allowed)\n", where.c_str(),
+                         static_cast<long long>(nonfinite_steps), static_cast<long long>(options.max_nonfinite_steps));
+          ++state.step;
+          ++state.batch;
+          ++result.steps;
+          bar.step(1);
+          continue;
+        }
         optimizer->zero_grad();
         scaler.scale(l.total).backward();
         // Data parallelism: every rank steps with the mean of all ranks' gradients.
@@ -331,7 +383,6 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         ++result.steps;
         ++batches;
         epoch_images += b->images.size(0) * world;
-        double parts[5] = {value(l.total), value(l.heatmap), value(l.coords), value(l.visibility), value(l.mirrored)};
         for (int i = 0; i < 5; ++i) sums[i] += parts[i];
         char extra[64];
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - te).count();
@@ -350,7 +401,10 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
           if (dist) state.augment_rng_ranks = torch::stack(dist->all_gather(state.augment_rng));
           const std::vector<double> m = mean_over_ranks(sums, dist);
           state.epoch_sums = torch::tensor({m[0], m[1], m[2], m[3], m[4], double(batches)}, torch::kFloat64);
-          if (main_rank) save_checkpoint(last_path, state, *model, optimizer.get());
+          if (main_rank) {
+            require_finite_weights(*model, where_now(phase, e, state.step), last_path);
+            save_checkpoint(last_path, state, *model, optimizer.get());
+          }
           if (dist) dist->wait_for_main("saving last.pt");
           result.interrupted = true;
           result.best_metric = state.best_metric;
@@ -376,6 +430,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
       state.augment_rng = augmenter.generator().get_state();
       if (dist) state.augment_rng_ranks = torch::stack(dist->all_gather(state.augment_rng));
       if (main_rank) {
+        require_finite_weights(*model, where_now(phase, e, state.step), last_path);
         auto val = validate(*model, *val_loader, codec, exp.eval, schema, device);
         result.last_validation = val;
         const double headline_value = val.count(headline) ? val[headline] : -1;

@@ -28,6 +28,9 @@ struct TrainOptions {
   std::string command;            // the command line, kept as run_dir/command.txt by a new run (for model cards)
   bool progress = true;           // progress bar on a terminal
   int64_t stop_after_steps = -1;  // stop (as on Ctrl-C) after this many steps of this invocation; -1: never
+  // Steps whose loss is not finite are never applied. The first one stops the
+  // run (naming the step and the loss term) unless this many may be skipped.
+  int64_t max_nonfinite_steps = 0;
   // Multi-process data-parallel training (train/distributed.h); null: this process trains alone.
   // Each rank trains on its own shard of every epoch with the phase's batch_size, so the global
   // batch is world_size x batch_size; gradients are averaged over the ranks after every backward

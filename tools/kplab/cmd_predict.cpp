@@ -26,6 +26,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/heatmap_codec.h"
+#include "data/raw_dataset.h"
 #include "data/schema.h"
 #include "export/onnx_graph.h"
 #include "json_output.h"
@@ -344,6 +345,11 @@ class StagedOutputs {
     files_.push_back({std::move(file), path});
     return path;
   }
+  std::vector<std::string> targets() const {
+    std::vector<std::string> t;
+    for (const auto& f : files_) t.push_back(f.file->target());
+    return t;
+  }
   std::vector<std::string> commit_all() {
     std::vector<std::string> written;
     for (auto& f : files_) {
@@ -572,13 +578,9 @@ int predict(int argc, char** argv) {
     const std::vector<std::string> names = overlay_names(inputs.files);
     for (size_t i = 0; i < inputs.files.size(); ++i) {
       const std::string& file = inputs.files[i];
-      cv::Mat image;
-      try {
-        image = cv::imread(file, cv::IMREAD_COLOR);  // applies EXIF orientation, as phone galleries show it
-      } catch (const cv::Exception&) {
-        image.release();  // reported below as undecodable
-      }
-      if (image.empty()) throw input_error(file, "image", "a readable .jpg, .jpeg, .png or .bmp image", "undecodable data");
+      // Applies the EXIF orientation, as phone galleries show it; refuses a
+      // truncated JPEG (libjpeg alone would fill the rest grey and go on).
+      cv::Mat image = load_image_file(file);
       const Pose pose = predictor.run(image, file);
       csv.row(file, 0, pose, posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis));
       draw_skeleton(image, pose.points, pose.visibility, schema, style_for(image, min_vis));
@@ -635,6 +637,12 @@ int predict(int argc, char** argv) {
       ++n_inputs;
     }
     if (n_inputs == 0) throw input_error(file, "video", "at least one frame", "none could be read");
+    // A cut-off file decodes its first frames and then just ends: compare with
+    // the count its header states (allowing a little for containers that estimate it).
+    const double stated = cap.get(cv::CAP_PROP_FRAME_COUNT);
+    if (stated > 0 && n_inputs + std::max(2.0, stated / 50) < stated)
+      throw input_error(file, "video", str(static_cast<long long>(stated), " frames (as its header states)"),
+                        str("only ", n_inputs, " readable: the file is truncated or damaged"));
     writer.release();
     ++n_overlays;
 
@@ -655,8 +663,29 @@ int predict(int argc, char** argv) {
     if (!f) throw Error(str(reps_target, ": writing failed"));
   }
   csv.close();
-  const std::vector<std::string> written = staged.commit_all();
+  // The JSON summary is staged before anything is renamed into place: if it
+  // cannot be written, no overlay or CSV of this run is left either.
+  const std::vector<std::string> written = staged.targets();
+
+  nlohmann::json j = {{"model", model.path},
+                      {"input", input},
+                      {"kind", inputs.video ? "video" : "images"},
+                      {"out", out.string()},
+                      {"schema", schema.path},
+                      {"input_size", model.size},
+                      {"num_keypoints", model.keypoints},
+                      {"n_inputs", n_inputs},
+                      {"n_outputs", written.size()},
+                      {"outputs", written},
+                      {"forward_ms_mean", predictor.mean_forward_ms()},
+                      {"n_forward", predictor.forwards()},
+                      {"runtime", "opencv-dnn"},
+                      {"decoder", model.decoder},
+                      {"reps", reps_json}};
+  json_out.stage(j);
+  staged.commit_all();
   folders.keep();
+  json_out.commit();
 
   std::printf("predicted %lld %s of %s with %s in OpenCV DNN (input %dx%d, %d joints, %s decoder): forward %.2f ms "
               "mean\n",
@@ -678,22 +707,6 @@ int predict(int argc, char** argv) {
     std::printf("  wrote        %lld overlay%s and keypoints.csv in %s\n", static_cast<long long>(n_overlays),
                 n_overlays == 1 ? "" : "s", out.string().c_str());
 
-  nlohmann::json j = {{"model", model.path},
-                      {"input", input},
-                      {"kind", inputs.video ? "video" : "images"},
-                      {"out", out.string()},
-                      {"schema", schema.path},
-                      {"input_size", model.size},
-                      {"num_keypoints", model.keypoints},
-                      {"n_inputs", n_inputs},
-                      {"n_outputs", written.size()},
-                      {"outputs", written},
-                      {"forward_ms_mean", predictor.mean_forward_ms()},
-                      {"n_forward", predictor.forwards()},
-                      {"runtime", "opencv-dnn"},
-                      {"decoder", model.decoder},
-                      {"reps", reps_json}};
-  json_out.write(j);
   return 0;
 }
 

@@ -70,9 +70,10 @@ int prepare(int argc, char** argv) {
   o.command = joined_command(argc, argv);
   JsonOutput json_out(r["json"].as<std::string>());
 
+  o.before_commit = [&](const PrepareSummary& s) { json_out.stage(s.to_json()); };
   PrepareSummary summary = prepare(o);
+  json_out.commit();
   std::printf("%s", summary.to_text().c_str());
-  json_out.write(summary.to_json());
   return 0;
 }
 

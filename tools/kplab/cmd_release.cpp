@@ -211,6 +211,7 @@ int release(int argc, char** argv) {
   nlohmann::json ev = evaluate_run_model(rm, exp, cache, exp.data.cache, eo);
 
   // Everything is written into a staging folder beside OUT, then renamed.
+  remove_stale_temporaries(out.string());  // staging folders of killed releases
   const fs::path stage = parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));
   struct Cleanup {
     fs::path path;

@@ -61,6 +61,8 @@ int train(int argc, char** argv) {
        cxxopts::value<int>()->default_value("1"))
       ("dist-timeout", "seconds a rank waits in a collective before failing (multi-process runs)",
        cxxopts::value<int>()->default_value("60"))
+      ("skip-nonfinite", "steps with a NaN or infinite loss to skip before the run stops (0: stop at the first)",
+       cxxopts::value<int64_t>()->default_value("0"))
       ("json", "write a summary (throughput, best and last validation PCK) as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"experiment"});
@@ -99,6 +101,8 @@ int train(int argc, char** argv) {
   o.precision = r["precision"].as<std::string>();
   o.memory_format = r["memory-format"].as<std::string>();
   o.resume = r["resume"].as<bool>();
+  o.max_nonfinite_steps = r["skip-nonfinite"].as<int64_t>();
+  KP_CHECK(o.max_nonfinite_steps >= 0, "--skip-nonfinite: expected a count >= 0, found ", o.max_nonfinite_steps);
   o.command = command;
   // Test hook (tests/train/test_distributed.cpp): stop as on Ctrl-C after this many steps.
   if (const char* stop = std::getenv("KPLAB_TEST_STOP_AFTER")) o.stop_after_steps = std::atoll(stop);

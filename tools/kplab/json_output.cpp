@@ -11,8 +11,18 @@ JsonOutput::JsonOutput(const std::string& path) {
 }
 
 void JsonOutput::write(const nlohmann::json& j) {
+  stage(j);
+  commit();
+}
+
+void JsonOutput::stage(const nlohmann::json& j) {
   if (!file_) return;
-  file_->commit_bytes(j.dump(2) + "\n");
+  const std::string text = j.dump(2) + "\n";
+  write_whole_file(file_->temp_path(), text.data(), text.size(), file_->target());
+}
+
+void JsonOutput::commit() {
+  if (file_) file_->commit();
 }
 
 }  // namespace kplab::cli

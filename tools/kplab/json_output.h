@@ -17,6 +17,11 @@ class JsonOutput {
   explicit JsonOutput(const std::string& path);  // empty path: no output
   bool enabled() const { return file_ != nullptr; }
   void write(const nlohmann::json& j);           // no-op when not enabled
+  // Two steps, for verbs whose other outputs must not outlive a failed JSON
+  // write: stage() writes the temporary (a full disk fails here, before the
+  // other outputs are renamed into place), commit() renames it.
+  void stage(const nlohmann::json& j);
+  void commit();
 
  private:
   std::unique_ptr<AtomicFile> file_;

@@ -180,9 +180,17 @@ RawDataset read_coco(const std::string& root, const std::string& images_dir) {
   ds.format = "coco";
   ds.num_joints = k;
   int64_t unlabeled = 0;
+  std::map<std::string, size_t> annotation_ids;  // id -> first index: a repeated id would write a person twice
   for (size_t i = 0; i < anns.size(); ++i) {
     const std::string where = str("annotations[", i, "]");
     const json& a = r.object(anns[i], where);
+    if (a.contains("id")) {
+      const std::string id = r.id_key(a["id"], where + ".id");
+      auto [first, inserted] = annotation_ids.emplace(id, i);
+      if (!inserted)
+        throw input_error(jfile, where + ".id", "a unique annotation id",
+                          str(a["id"].dump(), " (also the id of annotations[", first->second, "])"));
+    }
     const json& image_id = r.field(a, where, "image_id");
     auto img_it = by_id.find(r.id_key(image_id, where + ".image_id"));
     if (img_it == by_id.end())

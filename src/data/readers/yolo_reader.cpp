@@ -30,6 +30,8 @@ namespace fs = std::filesystem;
 
 // Values far outside [0, 1] are not rounding noise but broken labels.
 constexpr double kMinCoord = -1.0, kMaxCoord = 2.0;
+// Box edges may pass the image border by this much (rounding of labelling tools).
+constexpr double kBoxEdgeSlack = 0.02;
 
 bool is_image_file(const fs::path& p) {
   std::string ext = p.extension().string();
@@ -96,13 +98,20 @@ void parse_label_file(const fs::path& label_file, const Schema& s, RawImage& img
     if (!std::isfinite(cls) || cls < 0 || cls != std::floor(cls) || cls >= static_cast<double>(s.num_classes))
       throw input_error(where, "class id", str("an integer in [0, ", s.num_classes, ") (the names in data.yaml)"),
                         "'" + toks[0] + "'");
+    // The box is normalized to the image, as Ultralytics requires ([0, 1]),
+    // and lies inside it: a box that does not would give a crop of padding
+    // with "visible" joints outside it.
     static const char* box_names[4] = {"cx", "cy", "w", "h"};
     for (int c = 1; c <= 4; ++c) {
       double val = vals[c];
-      double lo = c >= 3 ? 0.0 : kMinCoord;  // width and height are not negative
-      if (!std::isfinite(val) || val < lo || val > kMaxCoord)
-        throw input_error(where, box_names[c - 1], str("a normalized value in [", lo, ", ", kMaxCoord, "]"),
-                          "'" + toks[c] + "'");
+      if (!std::isfinite(val) || val < 0 || val > 1)
+        throw input_error(where, box_names[c - 1], "a normalized value in [0, 1]", "'" + toks[c] + "'");
+    }
+    for (int axis = 0; axis < 2; ++axis) {
+      const double lo = vals[1 + axis] - vals[3 + axis] / 2, hi = vals[1 + axis] + vals[3 + axis] / 2;
+      if (lo < -kBoxEdgeSlack || hi > 1 + kBoxEdgeSlack)
+        throw input_error(where, axis ? "box (cy, h)" : "box (cx, w)", "a box inside the image (edges in [0, 1])",
+                          str("edges ", lo, " .. ", hi));
     }
     RawPerson p;
     p.has_box = true;
