@@ -26,7 +26,8 @@ void check_known_keys(const YAML::Node& map, const std::set<std::string>& allowe
                       const std::string& file, const std::string& where) {
   if (!map.IsMap()) throw input_error(file, where.empty() ? "top level" : where, "a mapping", describe_node(map));
   for (const auto& kv : map) {
-    std::string key = kv.first.as<std::string>();
+    // A key may be a list or a mapping in YAML (`? [a, b]`); as<std::string>() would throw YAML's exception.
+    std::string key = yaml_as<std::string>(kv.first, file, where.empty() ? "top level" : where, "scalar keys");
     if (allowed.count(key)) continue;
     std::string known;
     for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;

@@ -84,12 +84,12 @@ Schema load_schema(const std::string& path) {
   if (YAML::Node maps = root["mappings"]) {
     if (!maps.IsMap()) throw input_error(path, "mappings", "a mapping of schema names", describe_node(maps));
     for (const auto& target : maps) {
-      std::string tname = target.first.as<std::string>();
+      std::string tname = yaml_as<std::string>(target.first, path, "mappings", "schema names as keys");
       std::string where = "mappings." + tname;
       if (!target.second.IsMap()) throw input_error(path, where, "a mapping of joint names", describe_node(target.second));
       auto& table = s.mappings[tname];
       for (const auto& entry : target.second) {
-        std::string tjoint = entry.first.as<std::string>();
+        std::string tjoint = yaml_as<std::string>(entry.first, path, where, "joint names as keys");
         std::string w = where + "." + tjoint;
         std::vector<std::string> sources;
         const YAML::Node& v = entry.second;

@@ -116,7 +116,8 @@ Document load_chain(const std::string& path, std::vector<std::pair<std::string, 
   fs::path base_path = base_node.Scalar();
   if (base_path.is_relative()) base_path = fs::path(path).parent_path() / base_path;
   const std::string base_str = base_path.lexically_normal().string();
-  if (!fs::is_regular_file(base_str))
+  std::error_code ec;  // not the throwing overload: a name too long must not escape as filesystem_error
+  if (!fs::is_regular_file(base_str, ec))
     throw input_error(path, "base", "an existing YAML file", "'" + base_node.Scalar() + "' (no file " + base_str + ")");
 
   const std::string key = fs::weakly_canonical(base_str).string();

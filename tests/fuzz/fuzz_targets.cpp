@@ -212,21 +212,72 @@ const char* const kTinyModel =
     "{input_size: 64, num_keypoints: 2, stem: 4, widths: [4, 4, 4, 4], depths: [1, 1, 1, 1], decoder: 4, "
     "head: 4, regression_depths: [1, 1, 1], tail_depths: [1]}";
 
-int fuzz_checkpoint(const uint8_t* data, size_t size) {
-  const fs::path file = folder("checkpoint") / "checkpoint.pt";
-  write_bytes(file, data, size);
+uint32_t crc32(const uint8_t* p, size_t n) {
+  uint32_t c = 0xffffffffu;
+  for (size_t i = 0; i < n; ++i) {
+    c ^= p[i];
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+  }
+  return ~c;
+}
+
+// Rewrites the CRC-32 of every stored (uncompressed) zip entry to match its
+// data, in the central directory (and the local header), so that mutated bytes
+// get past load_checkpoint's CRC check into LibTorch's reader. Leaves bytes it
+// cannot follow as they are.
+std::string with_fixed_crcs(std::string z) {
+  auto u16 = [&](size_t at) { return at + 2 <= z.size() ? uint32_t(uint8_t(z[at]) | uint8_t(z[at + 1]) << 8) : 0u; };
+  auto u32 = [&](size_t at) { return at + 4 <= z.size() ? u16(at) | u16(at + 2) << 16 : 0u; };
+  auto put32 = [&](size_t at, uint32_t v) {
+    for (int b = 0; b < 4; ++b) z[at + b] = static_cast<char>(v >> (8 * b));
+  };
+  if (z.size() < 22) return z;
+  size_t eocd = z.size() - 22;
+  while (eocd > 0 && u32(eocd) != 0x06054b50u) --eocd;
+  if (u32(eocd) != 0x06054b50u) return z;
+  size_t at = u32(eocd + 16);
+  for (uint32_t i = 0, n = u16(eocd + 10); i < n && at + 46 <= z.size() && u32(at) == 0x02014b50u; ++i) {
+    const size_t local = u32(at + 42), size = u32(at + 20);
+    const size_t next = at + 46 + u16(at + 28) + u16(at + 30) + u16(at + 32);
+    if (u16(at + 10) == 0 && local + 30 <= z.size() && u32(local) == 0x04034b50u) {
+      const size_t begin = local + 30 + u16(local + 26) + u16(local + 28);
+      if (begin <= z.size() && size <= z.size() - begin) {
+        const uint32_t crc = crc32(reinterpret_cast<const uint8_t*>(z.data()) + begin, size);
+        put32(at + 16, crc);
+        if (!(u16(local + 6) & 8)) put32(local + 14, crc);  // else a data descriptor holds it (LibTorch's case)
+      }
+    }
+    at = next;
+  }
+  return z;
+}
+
+void load_checkpoint_file(const fs::path& file) {
   bool metadata_ok = false;
   guarded("checkpoint", [&] {
     load_checkpoint(file.string(), nullptr, "", nullptr);
     metadata_ok = true;
   });
-  if (!metadata_ok) return 0;
-  return guarded("checkpoint", [&] {
+  if (!metadata_ok) return;
+  guarded("checkpoint", [&] {
     PoseModel model = create_model("blazepose_lite", YAML::Load(kTinyModel));
     // Adam over the first weight only: its saved state stays a few bytes.
     torch::optim::Adam optimizer({model->parameters().front()}, torch::optim::AdamOptions(1e-3));
     load_checkpoint(file.string(), model.get(), yaml_text(model->describe()), &optimizer);
   });
+}
+
+int fuzz_checkpoint(const uint8_t* data, size_t size) {
+  const fs::path file = folder("checkpoint") / "checkpoint.pt";
+  const std::string bytes(reinterpret_cast<const char*>(data), size);
+  write_bytes(file, bytes);
+  load_checkpoint_file(file);  // as given: the CRC check's business
+  const std::string fixed = with_fixed_crcs(bytes);
+  if (fixed != bytes) {  // with matching CRCs: LibTorch's reader and the metadata checks
+    write_bytes(file, fixed);
+    load_checkpoint_file(file);
+  }
+  return 0;
 }
 
 const std::vector<Target>& targets() {

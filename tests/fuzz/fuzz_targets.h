@@ -26,7 +26,8 @@ int fuzz_yaml(const uint8_t* data, size_t size);
 // An HDF5 cache file (read_cache).
 int fuzz_cache(const uint8_t* data, size_t size);
 // A checkpoint file (load_checkpoint): metadata only, then into a tiny
-// blazepose_lite and an Adam optimizer of its first weight.
+// blazepose_lite and an Adam optimizer of its first weight; then the same
+// bytes with their zip CRCs made to match, to get past the CRC check.
 int fuzz_checkpoint(const uint8_t* data, size_t size);
 
 // Separates the parts of an input: data.yaml | label file (yolo), experiment | overrides (yaml).

@@ -115,7 +115,7 @@ RawDataset read_coco(const std::string& root, const std::string& images_dir) {
     if (!in) throw input_error(jfile, "file", "a readable JSON file", "a file that cannot be opened");
     try {
       doc = json::parse(in);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
       throw Error(str(jfile, ": JSON syntax error: ", e.what()));
     }
   }
@@ -271,8 +271,9 @@ RawDataset read_coco(const std::string& root, const std::string& images_dir) {
       tried.push_back(json_dir / "images" / e.file_name);
     }
     const fs::path* found = nullptr;
+    std::error_code ec;  // not the throwing overload: a file_name too long must not escape as filesystem_error
     for (const auto& t : tried)
-      if (fs::is_regular_file(t)) {
+      if (fs::is_regular_file(t, ec)) {
         found = &t;
         break;
       }

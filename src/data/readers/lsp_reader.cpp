@@ -111,10 +111,11 @@ std::vector<std::string> variable_names(mat_t* mat) {
 }
 
 // Checks the contents [begin, end) of one uncompressed miMATRIX element before
-// matio sees them: every sub-element fits inside it, and the dimensions claim
-// no more elements than it has bytes (sparse arrays aside). matio allocates
-// what the dimensions and tags claim before reading, so a damaged file made it
-// ask for tens of gigabytes (found by fuzzing, tests/fuzz/corpus/mat).
+// matio sees them: every sub-element fits inside it (flags, dimensions and
+// name at least, unless it is empty), and the dimensions claim no more
+// elements than it has bytes (sparse arrays aside). matio allocates what the
+// dimensions and tags claim before reading, so damaged files made it ask for
+// tens of gigabytes (found by fuzzing, tests/fuzz/corpus/mat/crash-*).
 template <typename U32>
 void check_mat5_matrix(const std::string& mfile, const std::vector<unsigned char>& buf, size_t begin, size_t end,
                        const U32& u32, int depth) {
@@ -124,7 +125,8 @@ void check_mat5_matrix(const std::string& mfile, const std::vector<unsigned char
   if (depth > 32) throw bad("cells or structs nested more than 32 deep");
   uint32_t cls = 0;
   size_t p = begin;
-  for (int index = 0; p + 8 <= end; ++index) {
+  int index = 0;
+  for (; p + 8 <= end; ++index) {
     uint32_t type = u32(&buf[p]), nbytes = u32(&buf[p + 4]);
     size_t data = p + 8, next = p + 8;
     if (type >> 16) {  // small data element: up to 4 bytes inside the tag
@@ -148,6 +150,8 @@ void check_mat5_matrix(const std::string& mfile, const std::vector<unsigned char
     if (index >= 2 && type == 14) check_mat5_matrix(mfile, buf, data, data + nbytes, u32, depth + 1);  // a cell or field
     p = next;
   }
+  // matio reads flags, dimensions and name whatever the element's size says.
+  if (begin != end && index < 3) throw bad("no room for its array flags, dimensions and name");
 }
 
 // matio reads a truncated MAT5 file without complaint (the missing data comes

@@ -171,7 +171,8 @@ std::vector<fs::path> split_folders(const YAML::Node& node, const std::string& k
     if (p.extension() == ".txt")
       throw input_error(yfile, field, "a folder of images (.txt image lists are not supported)",
                         "'" + entries[i] + "'");
-    if (!fs::is_directory(p))
+    std::error_code ec;  // not the throwing overload: a name too long must not escape as filesystem_error
+    if (!fs::is_directory(p, ec))
       throw input_error(yfile, field, "an existing folder of images", str("'", entries[i], "' (", p.string(), " does not exist)"));
     out.push_back(p);
   }
@@ -193,7 +194,8 @@ RawDataset read_yolo(const std::string& root, int num_joints) {
   if (doc["path"] && !doc["path"].IsNull()) {
     fs::path p(yaml_as<std::string>(doc["path"], yfile, "path", "a folder path"));
     base = p.is_relative() ? yaml_dir / p : p;
-    if (!fs::is_directory(base))
+    std::error_code ec;  // not the throwing overload: a name too long must not escape as filesystem_error
+    if (!fs::is_directory(base, ec))
       throw input_error(yfile, "path", "an existing dataset folder", str("'", p.string(), "' (", base.string(), " does not exist)"));
   }
 
@@ -249,8 +251,12 @@ RawDataset read_yolo(const std::string& root, int num_joints) {
     }
     for (const fs::path& folder : split_folders(node, key, base, yfile)) {
       std::vector<fs::path> files;
-      for (const auto& e : fs::recursive_directory_iterator(folder, fs::directory_options::follow_directory_symlink))
-        if (e.is_regular_file() && is_image_file(e.path())) files.push_back(e.path());
+      try {
+        for (const auto& e : fs::recursive_directory_iterator(folder, fs::directory_options::follow_directory_symlink))
+          if (e.is_regular_file() && is_image_file(e.path())) files.push_back(e.path());
+      } catch (const fs::filesystem_error& e) {  // e.g. a symlink loop, an unreadable folder
+        throw input_error(yfile, key, "a readable folder of images", e.what());
+      }
       std::sort(files.begin(), files.end());
       if (files.empty())
         throw input_error(yfile, key, "a folder with .jpg/.jpeg/.png/.bmp images", str("no images in ", folder.string()));
