@@ -14,7 +14,11 @@
 
 #include <filesystem>
 
+#include <torch/torch.h>
+
 #include "data/prepare.h"
+#include "export/export_model.h"
+#include "models/registry.h"
 #include "robustness/robustness_fixtures.h"
 #include "support/cli_run.h"
 #include "support/expect_error.h"
@@ -45,8 +49,7 @@ class SmallDisk {
   // Fills the disk to the last byte (for tests where only a later, small write must fail).
   void fill() const {
     ASSERT_TRUE(mounted_);
-    test::CliResult ignored;
-    std::system(("dd if=/dev/zero of=" + quote(file("filler")) + " bs=64k >/dev/null 2>&1").c_str());
+    (void)!std::system(("dd if=/dev/zero of=" + quote(file("filler")) + " bs=64k >/dev/null 2>&1").c_str());
   }
 
  private:
@@ -115,6 +118,25 @@ TEST(DiskFull, PrepareWhoseJsonCannotBeWrittenKeepsNoCache) {
                                                      quote(json), disk.env());
   expect_clean_failure(r, disk, json);
   EXPECT_FALSE(fs::exists(o.out));
+  EXPECT_EQ(test::list_dir(disk.path()), std::vector<std::string>{"filler"});
+}
+
+TEST(DiskFull, PredictWhoseJsonCannotBeWrittenKeepsNoOverlays) {
+  TempDir dir;
+  SmallDisk disk(dir);
+  if (!disk.real()) GTEST_SKIP() << "needs a mountable tmpfs for the summary alone to fail";
+  torch::manual_seed(5);
+  PoseModel m = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+  onnx_export::export_onnx(*m, dir.file("lite.onnx"), {});
+  test::write_test_jpeg(dir.file("photo.jpg"), 96, 80, 1);
+  disk.fill();
+  const std::string json = disk.file("predict.json"), out = dir.file("out");
+  const test::CliResult r = test::run_kplab(
+      dir, "predict " + quote(dir.file("lite.onnx")) + " --schema " + quote(test::source_dir() + "/datasets/lsp.yaml") +
+               " --input " + quote(dir.file("photo.jpg")) + " --out " + quote(out) + " --json " + quote(json),
+      disk.env());
+  expect_clean_failure(r, disk, json);
+  EXPECT_FALSE(fs::exists(out)) << "no overlays or CSV without the summary";
   EXPECT_EQ(test::list_dir(disk.path()), std::vector<std::string>{"filler"});
 }
 

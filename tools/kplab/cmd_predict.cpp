@@ -408,10 +408,7 @@ void write_jpeg(const cv::Mat& image, StagedOutputs& staged, const std::string& 
   // The temporary's name does not end in .jpg, so encode here and write bytes.
   if (!cv::imencode(".jpg", image, bytes, {cv::IMWRITE_JPEG_QUALITY, 90}))
     throw Error(str(target, ": JPEG encoding failed"));
-  std::ofstream out(staged.add(target), std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw Error(str(target, ": writing failed"));
+  write_whole_file(staged.add(target), bytes.data(), bytes.size(), target);  // says when the disk is full
 }
 
 std::string csv_field(const std::string& s) {
@@ -448,7 +445,7 @@ class CsvWriter {
   }
   void close() {
     out_.close();
-    if (!out_) throw Error(str(target_, ": writing failed"));
+    if (!out_) throw Error(str(target_, ": writing failed: ", write_failure_reason(target_, 0)));
   }
 
  private:
@@ -660,7 +657,7 @@ int predict(int argc, char** argv) {
     std::ofstream f(staged.add(reps_target));
     f << reps_json.dump(2) << "\n";
     f.close();
-    if (!f) throw Error(str(reps_target, ": writing failed"));
+    if (!f) throw Error(str(reps_target, ": writing failed: ", write_failure_reason(reps_target, 0)));
   }
   csv.close();
   // The JSON summary is staged before anything is renamed into place: if it
