@@ -147,13 +147,19 @@ std::string where_now(const PhaseConfig& phase, int64_t epoch, int64_t step) {
   return str("phase '", phase.name, "' epoch ", epoch + 1, " after step ", step);
 }
 
+// Where the last finite state is, for the message that stops a run.
+std::string last_finite_state(const std::string& last_path) {
+  return fs::exists(last_path) ? last_path + " keeps the last finite state"
+                               : std::string("no checkpoint was saved yet (a new run's folder is removed)");
+}
+
 // Weights that went non-finite (a step on a huge but finite loss) are never
 // validated or saved: the previous checkpoint stays the last finite state.
 void require_finite_weights(const torch::nn::Module& model, const std::string& where, const std::string& last_path) {
   const std::string bad = first_nonfinite_parameter(model);
   if (!bad.empty())
-    throw Error(str(where, ": model tensor '", bad, "' is not finite; training stopped, nothing saved; ", last_path,
-                    " keeps the last finite state (lower the learning rate or check the data)"));
+    throw Error(str(where, ": model tensor '", bad, "' is not finite; training stopped, nothing saved; ",
+                    last_finite_state(last_path), " (lower the learning rate or check the data)"));
 }
 
 }  // namespace
@@ -356,7 +362,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
                                                       : str("a loss term on another rank is not finite"));
           if (nonfinite_steps > options.max_nonfinite_steps)
             throw Error(str(where, "; training stopped (", nonfinite_steps - 1, " non-finite step(s) were allowed, see ",
-                            "--skip-nonfinite); ", last_path, " keeps the last finite state",
+                            "--skip-nonfinite); ", last_finite_state(last_path),
                             " (lower the learning rate or check the data)"));
           if (main_rank)
             std::fprintf(stderr, "\nwarning: %s; step skipped (%lld of %lld allowed)\n", where.c_str(),
