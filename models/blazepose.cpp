@@ -226,6 +226,17 @@ PoseOutput BlazePoseImpl::run(const torch::Tensor& images, bool with_heatmap) {
   return PoseOutput{dec[0], coords, vis};
 }
 
+std::map<std::string, int64_t> BlazePoseImpl::keypoint_parameters() const {
+  // The heatmap head's output convolution (one map per joint) and the
+  // regression head's linear layers ((x, y) and one visibility per joint).
+  const std::pair<const char*, int64_t> heads[] = {{"heatmap.out.", 1}, {"regression.coords.", 2}, {"regression.visibility.", 1}};
+  std::map<std::string, int64_t> rows;
+  for (const auto& p : named_parameters())
+    for (const auto& [prefix, r] : heads)
+      if (p.key().rfind(prefix, 0) == 0) rows[p.key()] = r;
+  return rows;
+}
+
 void BlazePoseImpl::emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) const {
   const int64_t s = options_.input_size(), k = options_.num_keypoints();
   Value image = g.input("image", {g.batch(), 3, s, s});

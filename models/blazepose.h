@@ -115,6 +115,7 @@ class BlazePoseImpl : public PoseModelImpl {
   int heatmap_size() const override { return static_cast<int>(options_.input_size() / options_.heatmap_stride()); }
   std::vector<std::string> groups() const override { return {"backbone", "heatmap", "regression"}; }
   YAML::Node describe() const override;
+  std::map<std::string, int64_t> keypoint_parameters() const override;
   const BlazePoseOptions& options() const { return options_; }
 
   Backbone backbone{nullptr};

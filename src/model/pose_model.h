@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ class PoseModelImpl : public torch::nn::Module {
   virtual std::vector<std::string> groups() const = 0;
   // The effective options as YAML (registry name and every option), enough to rebuild the model.
   virtual YAML::Node describe() const = 0;
+  // Parameters laid out per keypoint along dim 0, joint-major (rows
+  // j*r .. j*r + r - 1 belong to joint j), by name -> r. Transfer learning
+  // (train/transfer.h) copies them joint by joint between schemas.
+  virtual std::map<std::string, int64_t> keypoint_parameters() const = 0;
 
   // The memory layout of 4-D weights and of the images forward() is given
   // (converted on entry). Channels-last sends CPU convolutions to oneDNN's

@@ -39,6 +39,11 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
   archive.write("config", text_tensor(c.config));
   archive.write("model_description", text_tensor(c.model));
   archive.write("metrics_csv", text_tensor(c.metrics_csv));
+  if (!c.joint_names.empty()) {
+    std::string names;
+    for (const auto& j : c.joint_names) names += j + "\n";
+    archive.write("joint_names", text_tensor(names));
+  }
   if (c.augment_rng.defined()) archive.write("augment_rng", c.augment_rng);
   if (c.augment_rng_ranks.defined()) archive.write("augment_rng_ranks", c.augment_rng_ranks);
   if (c.epoch_sums.defined()) archive.write("epoch_sums", c.epoch_sums);
@@ -87,8 +92,12 @@ Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, co
   c.config = tensor_text(read("config"));
   c.model = tensor_text(read("model_description"));
   c.metrics_csv = tensor_text(read("metrics_csv"));
-  torch::Tensor scale;
+  torch::Tensor scale, names;
   if (archive.try_read("loss_scale", scale)) c.loss_scale = scale.item<double>();
+  if (archive.try_read("joint_names", names)) {
+    std::istringstream in(tensor_text(names));
+    for (std::string j; std::getline(in, j);) c.joint_names.push_back(j);
+  }
   archive.try_read("augment_rng", c.augment_rng);
   archive.try_read("augment_rng_ranks", c.augment_rng_ranks);
   archive.try_read("epoch_sums", c.epoch_sums);

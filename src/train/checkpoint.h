@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <vector>
 
 namespace kplab {
 
@@ -22,6 +23,7 @@ struct Checkpoint {
   double best_metric = -1;   // best validation PCK so far (-1: none yet)
   std::string config;        // effective experiment (YAML)
   std::string model;         // the model's describe() (YAML): the architecture
+  std::vector<std::string> joint_names;  // the schema's joints, in the model's order (empty in older checkpoints)
   std::string metrics_csv;   // metrics.csv so far
   torch::Tensor augment_rng; // augmentation generator state (CPU uint8)
   torch::Tensor augment_rng_ranks;  // uint8 [W, state bytes]: each rank's generator state (multi-process runs only)

@@ -451,9 +451,19 @@ EvalConfig read_eval(const Reader& r, const YAML::Node& m) {
   return e;
 }
 
+InitConfig read_init(const Reader& r, const YAML::Node& m) {
+  InitConfig i;
+  if (!r.mapping(m, {"from", "checkpoint", "load"}, "init", true)) return i;
+  i.from = r.required<std::string>(m, "from", "init", "a zoo or run folder or a checkpoint file",
+                                   [](const std::string& s) { return !s.empty(); });
+  r.choice(m, "checkpoint", "init", i.checkpoint, {"best", "last"});
+  if (m["load"]) i.load = r.list<std::string>(m["load"], "init.load", "parameter patterns (e.g. backbone)");
+  return i;
+}
+
 Experiment read_experiment(const YAML::Node& doc, const Origins& origins) {
   Reader r(origins);
-  r.mapping(doc, {"seed", "model", "data", "phases", "eval"}, "", false);
+  r.mapping(doc, {"seed", "model", "data", "phases", "eval", "init"}, "", false);
   Experiment e;
   e.path = origins.top;
   r.optional<uint64_t>(doc, "seed", "", e.seed, "a seed >= 0");
@@ -487,6 +497,7 @@ Experiment read_experiment(const YAML::Node& doc, const Origins& origins) {
   }
 
   if (doc["eval"]) e.eval = read_eval(r, doc["eval"]);
+  if (doc["init"]) e.init = read_init(r, doc["init"]);
   e.effective = YAML::Clone(doc);
   return e;
 }
@@ -582,6 +593,14 @@ YAML::Node document_from_fields(const Experiment& e) {
   alphas.SetStyle(YAML::EmitterStyle::Flow);
   doc["eval"]["alphas"] = alphas;
   doc["eval"]["decoder"] = e.eval.decoder;
+  if (!e.init.from.empty()) {
+    doc["init"]["from"] = e.init.from;
+    doc["init"]["checkpoint"] = e.init.checkpoint;
+    YAML::Node load(YAML::NodeType::Sequence);
+    for (const auto& p : e.init.load) load.push_back(p);
+    load.SetStyle(YAML::EmitterStyle::Flow);
+    doc["init"]["load"] = load;
+  }
   return doc;
 }
 

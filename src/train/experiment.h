@@ -60,6 +60,18 @@ struct EvalConfig {
   std::string decoder = "regression";            // regression | heatmap
 };
 
+// `init:` starts a new run from another model's weights (transfer learning):
+// the parameters matching `load` are copied by name; those laid out per joint
+// (the heads' outputs) are copied joint by joint for the joints both schemas
+// name; what cannot load (another shape, e.g. a regression layer after a
+// change of input size) keeps its fresh initialisation and is named.
+struct InitConfig {
+  std::string from;                 // a zoo or run folder, or a checkpoint (.pt); "" = fresh weights.
+                                    // Relative to the working directory, as data.cache is.
+  std::string checkpoint = "best";  // best | last: which checkpoint of a folder (best falls back to last)
+  std::vector<std::string> load;    // parameter patterns (as phases' trainable); empty = every parameter
+};
+
 struct Experiment {
   std::string path;            // the file it was read from
   uint64_t seed = 0;
@@ -68,6 +80,7 @@ struct Experiment {
   DataConfig data;
   std::vector<PhaseConfig> phases;
   EvalConfig eval;
+  InitConfig init;
   YAML::Node effective;        // the merged, overridden document (saved in the run dir)
 };
 

@@ -68,7 +68,7 @@ RunFolder::~RunFolder() {
     if (created_) {
       fs::remove_all(dir_, ec);
     } else {
-      for (const char* f : {"config.yaml", "command.txt", "checkpoints"}) fs::remove(fs::path(dir_) / f, ec);
+      for (const char* f : {"config.yaml", "command.txt", "init.json", "checkpoints"}) fs::remove(fs::path(dir_) / f, ec);
     }
   }
   // Unlink before unlocking: whoever opens the path next makes a new file

@@ -28,6 +28,7 @@
 #include "train/losses.h"
 #include "train/mixed_precision.h"
 #include "train/run_folder.h"
+#include "train/transfer.h"
 #include "train/schedule.h"
 
 namespace kplab {
@@ -194,6 +195,12 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   if (cache->image_size != model->input_size())
     throw input_error(exp.data.cache, "image_size", str(model->input_size(), " (the model's input_size)"),
                       str(cache->image_size, "; prepare the cache with --size ", model->input_size()));
+  // Transfer learning (init:): a new run starts from another model's weights.
+  std::unique_ptr<TransferReport> transfer;
+  if (!options.resume && !exp.init.from.empty()) {
+    transfer = std::make_unique<TransferReport>(transfer_weights(exp.init, *model, schema.joints, registry));
+    if (main_rank) std::fprintf(stderr, "%s", transfer->text().c_str());
+  }
   model->to(device);
   model->train();
 
@@ -208,11 +215,13 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   if (main_rank) {
     write_text((run / "config.yaml").string(), experiment_yaml(exp));
     if (!options.resume && !options.command.empty()) write_text((run / "command.txt").string(), options.command + "\n");
+    if (transfer) write_text((run / "init.json").string(), transfer->json().dump(2) + "\n");
   }
 
   Checkpoint state;
   state.config = experiment_yaml(exp);
   state.model = description;
+  state.joint_names = schema.joints;
   if (options.resume) {
     Checkpoint saved = load_checkpoint(last_path, model.get(), description, nullptr);
     state.phase = saved.phase;
