@@ -150,8 +150,9 @@ void check_mat5_matrix(const std::string& mfile, const std::vector<unsigned char
     if (index >= 2 && type == 14) check_mat5_matrix(mfile, buf, data, data + nbytes, u32, depth + 1);  // a cell or field
     p = next;
   }
-  // matio reads flags, dimensions and name whatever the element's size says.
-  if (begin != end && index < 3) throw bad("no room for its array flags, dimensions and name");
+  // matio reads flags, dimensions and name whatever the element's size says
+  // (only a cell or field may be an empty element).
+  if ((depth == 0 || begin != end) && index < 3) throw bad("no room for its array flags, dimensions and name");
 }
 
 // matio reads a truncated MAT5 file without complaint (the missing data comes
