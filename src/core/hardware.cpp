@@ -1,5 +1,7 @@
 #include "core/hardware.h"
 
+#include "kplab_version.h"  // generated: KPLAB_VERSION, KPLAB_COMMIT
+
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -32,7 +34,8 @@ nlohmann::json build_json() {
 #else
   const bool nccl = false;
 #endif
-  return {{"libtorch", TORCH_VERSION}, {"cuda_build", cuda_build}, {"nccl", nccl}};
+  return {{"version", KPLAB_VERSION}, {"commit", KPLAB_COMMIT}, {"libtorch", TORCH_VERSION},
+          {"cuda_build", cuda_build}, {"nccl", nccl}};
 }
 
 nlohmann::json hardware_json(const std::string& device, int threads) {

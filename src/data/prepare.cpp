@@ -67,7 +67,10 @@ const Schema& check_synthetic_schema(const Schema& schema) {
 RawDataset read_dataset(const PrepareOptions& o, const Schema& target, const Schema* from) {
   const int k = from ? from->num_joints() : target.num_joints();
   if (o.format == "lsp") return read_lsp(o.root);
-  if (o.format == "yolo") return read_yolo(o.root, k);
+  if (o.format == "yolo") {
+    const Schema& own = from ? *from : target;  // the schema the labels are in
+    return read_yolo(o.root, k, own.flip_permutation(), str(own.name, ", ", own.path));
+  }
   if (o.format == "coco") return read_coco(o.root, o.images_dir);
   if (o.format == "synthetic") {
     check_synthetic_schema(from ? *from : target);

@@ -148,6 +148,26 @@ std::string where_now(const PhaseConfig& phase, int64_t epoch, int64_t step) {
   return str("phase '", phase.name, "' epoch ", epoch + 1, " after step ", step);
 }
 
+// --resume continues the phase last.pt stopped in (raising its epochs trains
+// the new ones), but never reopens a finished phase: its optimizer state is
+// gone and the next phase began from its end, so more epochs there would
+// silently train nothing. Refused, pointing at init: (a new run from this one).
+void refuse_reopening_finished_phases(const Experiment& exp, const Checkpoint& saved, const std::string& last_path) {
+  const YAML::Node before = YAML::Load(saved.config)["phases"];
+  if (!before || !before.IsSequence()) return;
+  for (int64_t q = 0; q < saved.phase && q < static_cast<int64_t>(exp.phases.size()) &&
+                      q < static_cast<int64_t>(before.size()); ++q) {
+    const YAML::Node epochs = before[q]["epochs"];
+    if (!epochs || !epochs.IsScalar()) continue;
+    const int64_t was = epochs.as<int64_t>();
+    if (exp.phases[q].epochs > was)
+      throw input_error(exp.path, str("phases[", q, "].epochs"),
+                        str("at most ", was, ": phase '", exp.phases[q].name, "' finished with ", was, " epochs in ", last_path),
+                        str(exp.phases[q].epochs, "; a finished phase is not reopened by --resume: start a new run with ",
+                            "init: {from: ", fs::path(last_path).parent_path().parent_path().string(), "} to train on"));
+  }
+}
+
 // Where the last finite state is, for the message that stops a run.
 std::string last_finite_state(const std::string& last_path) {
   return fs::exists(last_path) ? last_path + " keeps the last finite state"
@@ -224,6 +244,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   state.joint_names = schema.joints;
   if (options.resume) {
     Checkpoint saved = load_checkpoint(last_path, model.get(), description, nullptr);
+    refuse_reopening_finished_phases(exp, saved, last_path);
     state.phase = saved.phase;
     state.epoch = saved.epoch;
     state.batch = saved.batch;

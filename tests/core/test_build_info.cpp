@@ -36,6 +36,13 @@ TEST(BuildInfo, VersionFlagSaysItInOneLine) {
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(test::lines(r.out).size(), 1u) << r.out;
   EXPECT_TRUE(test::has(r.out, std::string("LibTorch ") + TORCH_VERSION)) << r.out;
+  // Version, the commit it was built from (a 12-digit hash, "+modified" for local changes) and the CUDA devices seen.
+  const std::string commit = build_json()["commit"].get<std::string>();
+  EXPECT_TRUE(test::has(r.out, "kplab " + build_json()["version"].get<std::string>() + " (commit " + commit + ")")) << r.out;
+  EXPECT_TRUE(commit == "unknown" || (commit.size() >= 12 && commit.substr(0, 12).find_first_not_of("0123456789abcdef") ==
+                                                                  std::string::npos))
+      << commit;
+  EXPECT_TRUE(test::has(r.out, "CUDA device")) << r.out;
 }
 
 // Tensors on the GPU, the path CI only compiles (filtered in by *_CUDA on the GPU machine).

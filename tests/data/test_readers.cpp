@@ -217,6 +217,34 @@ TEST(YoloReader, TwoPeopleInOneImageWithFlagsAndBoxes) {
   EXPECT_EQ(ds.images[1].split, 1);
 }
 
+TEST(YoloReader, RoboflowExportsSayDotDotFromBesideTheirFolders) {
+  // Roboflow/Kaggle: ROOT/data.yaml names "../train/images" for ROOT/train/images (Ultralytics drops the "../").
+  TempDir dir;
+  const auto p = test::yolo_person(kYoloK);
+  for (const char* split : {"train", "valid"}) {
+    test::write_test_jpeg(dir.file(std::string(split) + "/images/a.jpg"), 64, 48, 1);
+    test::write_file(dir.file(std::string(split) + "/labels/a.txt"), test::yolo_label_line(p) + "\n");
+  }
+  test::write_file(dir.file("data.yaml"), str("train: ../train/images\nval: ../valid/images\nkpt_shape: [", kYoloK,
+                                              ", 3]\nnames: {0: person}\n"));
+  RawDataset ds = read_yolo(dir.path().string(), kYoloK);
+  ASSERT_EQ(ds.images.size(), 2u);
+  EXPECT_EQ(ds.images[0].people.size(), 1u);
+  EXPECT_EQ(ds.images[1].split, 1);
+}
+
+TEST(YoloReader, AFlipIdxThatDisagreesWithTheSchemaIsRefusedNamingBoth) {
+  TempDir dir;
+  const std::string root = dir.path().string();
+  test::write_yolo_image(root, "train", "a", {test::yolo_person(kYoloK)});
+  test::write_yolo_image(root, "val", "v", {test::yolo_person(kYoloK)});
+  test::write_file(dir.file("data.yaml"), test::yolo_yaml(kYoloK, 3, "flip_idx: [0, 2, 1, 3]\n"));
+  EXPECT_NO_THROW(read_yolo(root, kYoloK, {0, 2, 1, 3}, "mine"));
+  test::expect_error_with([&] { read_yolo(root, kYoloK, {1, 0, 2, 3}, "mine, mine.yaml"); },
+                          {"data.yaml", "flip_idx", "[1, 0, 2, 3] (the flip pairs of schema mine, mine.yaml)",
+                           "found [0, 2, 1, 3]"});
+}
+
 TEST(YoloReader, SplitsFromFoldersAndImagesWithoutLabels) {
   TempDir dir;
   const std::string root = dir.path().string();

@@ -123,6 +123,16 @@ TEST(SchemaMapping, CocoToLspDerivesNeckAndLeavesHeadTopAbsent) {
   EXPECT_EQ(m, expected);
 }
 
+TEST(SchemaMapping, LspToCocoKeepsTheTwelveSharedJointsAndMasksTheFace) {
+  Schema lsp = load_schema(shipped("lsp.yaml"));
+  Schema coco = load_schema(shipped("coco.yaml"));
+  auto m = schema_mapping(lsp, coco);
+  // LSP indices: r/l ankle 0/5, knee 1/4, hip 2/3, wrist 6/11, elbow 7/10, shoulder 8/9.
+  const std::vector<std::vector<int>> expected = {{}, {}, {}, {}, {}, {9}, {8}, {10}, {7},
+                                                  {11}, {6}, {3}, {2}, {4}, {1}, {5}, {0}};
+  EXPECT_EQ(m, expected);
+}
+
 TEST(SchemaMapping, MpiiToLspIsComplete) {
   Schema mpii = load_schema(shipped("mpii.yaml"));
   Schema lsp = load_schema(shipped("lsp.yaml"));
@@ -142,8 +152,8 @@ TEST(SchemaMapping, SameJointsNeedNoMapping) {
 
 TEST(SchemaMapping, MissingMappingFailsNamingTheSourceFile) {
   Schema lsp = load_schema(shipped("lsp.yaml"));
-  Schema coco = load_schema(shipped("coco.yaml"));
-  expect_error_with([&] { schema_mapping(lsp, coco); }, {shipped("lsp.yaml"), "mappings.coco"});
+  Schema mpii = load_schema(shipped("mpii.yaml"));
+  expect_error_with([&] { schema_mapping(lsp, mpii); }, {shipped("lsp.yaml"), "mappings.mpii"});
 }
 
 TEST(SchemaMapping, MappingToAJointTheTargetLacksFails) {

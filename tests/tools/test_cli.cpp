@@ -69,7 +69,8 @@ TEST(CliVerbs, PrepareHelpExitsZeroAndListsItsOptions) {
 
 TEST(CliVerbs, EveryVerbHasHelp) {
   TempDir dir;
-  for (const char* verb : {"prepare", "train", "eval", "bench", "ablate", "export", "lint-onnx", "predict", "report"}) {
+  for (const char* verb : {"prepare", "train", "eval", "bench", "ablate", "export", "lint-onnx", "predict", "report",
+                           "schema-from-yolo"}) {
     Result r = kplab(dir, std::string(verb) + " --help");
     EXPECT_EQ(r.code, 0) << verb << ": " << r.err;
     EXPECT_TRUE(has(r.out, "--")) << verb << ": " << r.out;

@@ -12,6 +12,7 @@
 #include "data/prepare.h"
 #include "models/registry.h"
 #include "support/cli_run.h"
+#include "support/expect_error.h"
 #include "support/run_fixtures.h"
 #include "support/temp_dir.h"
 #include "train/checkpoint.h"
@@ -216,6 +217,25 @@ TEST(Trainer, AnExistingRunIsNotOverwrittenWithoutResume) {
   TinyRun tiny;
   tiny.run("run", false, 2);
   EXPECT_THROW(tiny.run("run"), Error);
+}
+
+TEST(Trainer, ResumeTrainsTheRaisedEpochsOfThePhaseItStoppedIn) {
+  TinyRun tiny;
+  const TrainResult first = tiny.run("run", false, 2);  // stopped in phase 1 (2 epochs of 5 steps)
+  ASSERT_TRUE(first.interrupted);
+  const TrainResult rest = tiny.run("run", true, -1, {"phases.0.epochs=3"});
+  EXPECT_FALSE(rest.interrupted);
+  EXPECT_EQ(first.steps + rest.steps, 25) << "3 + 2 epochs of 5 steps";
+  EXPECT_EQ(test::epoch_losses(tiny.dir.file("run/metrics.csv")).size(), 5u);
+}
+
+TEST(Trainer, ResumeRefusesToReopenAFinishedPhase) {
+  TinyRun tiny;
+  tiny.run("run");
+  // The last phase finished: more epochs there would train nothing. Refused, naming the key and init:.
+  test::expect_error_with([&] { tiny.run("run", true, -1, {"phases.1.epochs=4"}); },
+                          {tiny.experiment, "phases[1].epochs", "at most 2", "finished", "init: {from: " + tiny.dir.file("run")});
+  EXPECT_EQ(test::epoch_losses(tiny.dir.file("run/metrics.csv")).size(), 4u) << "the run is untouched";
 }
 
 TEST(Trainer, CacheAndModelMustAgree) {

@@ -35,6 +35,8 @@ const std::vector<Verb>& verbs() {
       {"predict", "keypoints, overlays, joint angles and repetitions through the exported ONNX", kplab::cli::predict},
       {"report", "self-contained HTML report with plots", kplab::cli::report},
       {"models", "list the registered models", kplab::cli::models},
+      {"schema-from-yolo", "draft a schema file from a YOLO-pose data.yaml (kpt_names, flip_idx)",
+       kplab::cli::schema_from_yolo},
   };
   return table;
 }
@@ -53,8 +55,11 @@ int main(int argc, char** argv) {
   kplab::tune_allocator();
   if (argc == 2 && !std::strcmp(argv[1], "--version")) {
     const auto b = kplab::build_json();
-    std::printf("kplab: LibTorch %s (%s), NCCL backend %s\n", b["libtorch"].get<std::string>().c_str(),
+    const int devices = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+    std::printf("kplab %s (commit %s): LibTorch %s (%s; %s), NCCL backend %s\n", b["version"].get<std::string>().c_str(),
+                b["commit"].get<std::string>().c_str(), b["libtorch"].get<std::string>().c_str(),
                 b["cuda_build"].get<bool>() ? "CUDA build" : "CPU-only build",
+                devices ? kplab::str(devices, " CUDA device(s) available").c_str() : "no CUDA device available",
                 b["nccl"].get<bool>() ? "built in" : "not built");
     return 0;
   }

@@ -15,5 +15,6 @@ int bench(int argc, char** argv);
 int ablate(int argc, char** argv);
 int release(int argc, char** argv);
 int models(int argc, char** argv);
+int schema_from_yolo(int argc, char** argv);
 
 }  // namespace kplab::cli

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "data/raw_dataset.h"
 
@@ -15,8 +16,12 @@ namespace kplab {
 RawDataset read_lsp(const std::string& root);
 
 // YOLO-pose (Ultralytics layout): `root` is data.yaml or the folder holding
-// it. `num_joints` is the schema's K, checked against kpt_shape.
-RawDataset read_yolo(const std::string& root, int num_joints);
+// it. `num_joints` is the schema's K, checked against kpt_shape; a flip_idx
+// must equal `schema_flip` (the schema's flip permutation) when that is given.
+// Split folders resolve as Ultralytics does, including Roboflow/Kaggle
+// exports' "../train/images" beside data.yaml.
+RawDataset read_yolo(const std::string& root, int num_joints, const std::vector<int64_t>& schema_flip = {},
+                     const std::string& schema_name = "");
 
 // COCO keypoints JSON: `root` is the .json file or a folder holding exactly
 // one. Images are found beside the json or under `images_dir` when given.

@@ -168,6 +168,10 @@ std::vector<fs::path> split_folders(const YAML::Node& node, const std::string& k
     std::string field = node.IsSequence() ? str(key, "[", i, "]") : key;
     fs::path p(entries[i]);
     if (p.is_relative()) p = base / p;
+    std::error_code exists_ec;
+    // Roboflow's and Kaggle's exports say "../train/images" from a data.yaml
+    // that sits beside train/: Ultralytics then drops the "../", and so do we.
+    if (!fs::exists(p, exists_ec) && entries[i].rfind("../", 0) == 0) p = base / entries[i].substr(3);
     if (p.extension() == ".txt")
       throw input_error(yfile, field, "a folder of images (.txt image lists are not supported)",
                         "'" + entries[i] + "'");
@@ -179,9 +183,16 @@ std::vector<fs::path> split_folders(const YAML::Node& node, const std::string& k
   return out;
 }
 
+std::string index_list(const std::vector<int64_t>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "]";
+}
+
 }  // namespace
 
-RawDataset read_yolo(const std::string& root, int num_joints) {
+RawDataset read_yolo(const std::string& root, int num_joints, const std::vector<int64_t>& schema_flip,
+                     const std::string& schema_name) {
   fs::path yaml_path(root);
   if (fs::is_directory(yaml_path)) yaml_path /= "data.yaml";
   const std::string yfile = yaml_path.string();
@@ -222,6 +233,11 @@ RawDataset read_yolo(const std::string& root, int num_joints) {
       if (seen[flip[i]]++)
         throw input_error(yfile, str("flip_idx[", i, "]"), "a permutation (each index once)", str(flip[i], " repeated"));
     }
+    // The dataset's left/right pairs must be the schema's: a disagreement
+    // would mirror labels one way in augmentation and another in evaluation.
+    if (!schema_flip.empty() && std::vector<int64_t>(flip.begin(), flip.end()) != schema_flip)
+      throw input_error(yfile, "flip_idx", str(index_list(schema_flip), " (the flip pairs of schema ", schema_name, ")"),
+                        index_list(std::vector<int64_t>(flip.begin(), flip.end())));
   }
 
   // names: required, a map {id: name} or a list.
