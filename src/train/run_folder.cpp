@@ -68,7 +68,10 @@ RunFolder::~RunFolder() {
     if (created_) {
       fs::remove_all(dir_, ec);
     } else {
-      for (const char* f : {"config.yaml", "command.txt", "init.json", "checkpoints"}) fs::remove(fs::path(dir_) / f, ec);
+      for (const char* f : {"config.yaml", "command.txt", "init.json", "metrics.csv", "checkpoints"})
+        fs::remove(fs::path(dir_) / f, ec);
+      for (const auto& e : fs::directory_iterator(dir_, ec))  // this run's TensorBoard events file
+        if (e.path().filename().string().rfind("events.out.tfevents.", 0) == 0) fs::remove(e.path(), ec);
     }
   }
   // Unlink before unlocking: whoever opens the path next makes a new file

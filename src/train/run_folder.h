@@ -18,7 +18,7 @@ class RunFolder {
   // Releases the lock and removes dir/.lock. When the run is leaving by an
   // exception and no checkpoint was ever saved: removes the folder if this
   // run created it, else the files a start writes (config.yaml, command.txt,
-  // init.json, an empty checkpoints/).
+  // init.json, metrics.csv, TensorBoard events, an empty checkpoints/).
   ~RunFolder();
   RunFolder(const RunFolder&) = delete;
   RunFolder& operator=(const RunFolder&) = delete;

@@ -24,10 +24,12 @@
 #include "model/weights_check.h"
 #include "train/checkpoint.h"
 #include "train/distributed.h"
+#include "train/epoch_log.h"
 #include "train/freeze.h"
 #include "train/losses.h"
 #include "train/mixed_precision.h"
 #include "train/run_folder.h"
+#include "train/tensorboard_log.h"
 #include "train/transfer.h"
 #include "train/schedule.h"
 
@@ -168,6 +170,13 @@ void refuse_reopening_finished_phases(const Experiment& exp, const Checkpoint& s
   }
 }
 
+// Epochs of the phases before `phase`: TensorBoard's x axis runs on over the phases.
+int64_t epochs_before(const Experiment& exp, int64_t phase) {
+  int64_t n = 0;
+  for (int64_t q = 0; q < phase; ++q) n += exp.phases[q].epochs;
+  return n;
+}
+
 // Where the last finite state is, for the message that stops a run.
 std::string last_finite_state(const std::string& last_path) {
   return fs::exists(last_path) ? last_path + " keeps the last finite state"
@@ -232,7 +241,9 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   if (main_rank) folder = std::make_unique<RunFolder>(options.run_dir);
   if (!options.resume && fs::exists(last_path))
     throw input_error(options.run_dir, "checkpoints/last.pt", "a new run folder (or --resume)", "an existing run");
+  std::unique_ptr<TensorBoardLog> tensorboard;  // `tensorboard --logdir runs` (rank 0)
   if (main_rank) {
+    tensorboard = std::make_unique<TensorBoardLog>(options.run_dir);
     write_text((run / "config.yaml").string(), experiment_yaml(exp));
     if (!options.resume && !options.command.empty()) write_text((run / "command.txt").string(), options.command + "\n");
     if (transfer) write_text((run / "init.json").string(), transfer->json().dump(2) + "\n");
@@ -478,6 +489,13 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
         row << "," << (secs > 0 ? epoch_images / secs : 0.0) << "," << secs << "\n";
         state.metrics_csv += row.str();
         write_text((run / "metrics.csv").string(), state.metrics_csv);
+        EpochRecord record;
+        record.step = epochs_before(exp, p) + e + 1;
+        record.lr = lr;
+        record.images_per_s = secs > 0 ? epoch_images / secs : 0.0;
+        for (int i = 0; i < 5; ++i) record.losses.emplace_back(kLossTerms[i], batches ? m[i] / batches : 0.0);
+        record.validation = val;
+        log_epoch(*tensorboard, record, validation_predictions(*model, *val_loader, schema, device));
         const std::string at = headline.substr(headline.find('@'));
         const double nb = static_cast<double>(std::max<int64_t>(batches, 1));
         std::fprintf(stderr,
