@@ -259,6 +259,24 @@ TEST_F(PredictCli, VideoWritesAnOverlayVideoFramesCsvAndReps) {
   EXPECT_EQ(j["reps"]["count"], reps["count"]);
 }
 
+TEST_F(PredictCli, VideoKeypointsAreSmoothedByDefaultAndTheJitterIsReported) {
+  const std::string video = tmp_.file("still.avi");
+  write_avi(video, 96, 64, 12);
+  Result r = predict("--input " + quote(video) + " --out " + quote(tmp_.file("a")) + " --json " + quote(tmp_.file("a.json")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "one-euro filter; joints moved")) << r.out;
+  const auto a = nlohmann::json::parse(slurp(tmp_.file("a.json")))["video"];
+  EXPECT_EQ(a["keypoint_filter"], "one-euro");
+  EXPECT_LE(a["mean_jitter_px"].get<double>(), a["mean_jitter_px_raw"].get<double>());
+  r = predict("--input " + quote(video) + " --out " + quote(tmp_.file("b")) + " --keypoint-filter none --json " +
+              quote(tmp_.file("b.json")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto b = nlohmann::json::parse(slurp(tmp_.file("b.json")))["video"];
+  EXPECT_EQ(b["mean_jitter_px"], b["mean_jitter_px_raw"]);
+  EXPECT_EQ(b["mean_jitter_px_raw"], a["mean_jitter_px_raw"]) << "the same raw predictions";
+  EXPECT_TRUE(has(expect_failure("--input " + quote(video) + " --keypoint-filter kalman", "--keypoint-filter"), "one-euro or none"));
+}
+
 TEST_F(PredictCli, BadInputsFailWithOneLineNamingThePath) {
   const std::string missing = tmp_.file("nowhere.png");
   expect_failure("--input " + quote(missing), missing);

@@ -33,6 +33,7 @@
 #include "posture/joint_angles.h"
 #include "posture/rep_counter.h"
 #include "verbs.h"
+#include "video/one_euro.h"
 #include "viz/skeleton_draw.h"
 
 namespace kplab::cli {
@@ -512,6 +513,12 @@ int predict(int argc, char** argv) {
       ("rep-low", "degrees: below this a repetition reached its bottom", cxxopts::value<double>()->default_value("100"))
       ("rep-high", "degrees: back above this the repetition is complete", cxxopts::value<double>()->default_value("150"))
       ("smooth", "moving-median window of the repetition signal, in frames (odd; 1 = none)", cxxopts::value<int>()->default_value("5"))
+      ("keypoint-filter", "video: one-euro (temporal smoothing of the keypoints, as MediaPipe does) or none",
+       cxxopts::value<std::string>()->default_value("one-euro"))
+      ("one-euro-min-cutoff", "one-euro: cut-off at rest, Hz (lower: steadier still joints, more lag)",
+       cxxopts::value<double>()->default_value("1.0"))
+      ("one-euro-beta", "one-euro: cut-off gain with speed (frame heights per second): less lag when moving",
+       cxxopts::value<double>()->default_value("5.0"))
       ("json", "write the run summary as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"model"});
@@ -538,6 +545,14 @@ int predict(int argc, char** argv) {
                       str("low ", rep_opts.low, ", high ", rep_opts.high));
   if (rep_opts.window < 1 || rep_opts.window % 2 == 0)
     throw input_error("--smooth", "window", "an odd number of frames >= 1", std::to_string(rep_opts.window));
+  const std::string keypoint_filter = r["keypoint-filter"].as<std::string>();
+  if (keypoint_filter != "one-euro" && keypoint_filter != "none")
+    throw input_error("--keypoint-filter", "filter", "one-euro or none", "'" + keypoint_filter + "'");
+  OneEuroOptions one_euro;
+  one_euro.min_cutoff = r["one-euro-min-cutoff"].as<double>();
+  one_euro.beta = r["one-euro-beta"].as<double>();
+  if (!(one_euro.min_cutoff > 0)) throw input_error("--one-euro-min-cutoff", "cut-off", "> 0 Hz", number(one_euro.min_cutoff, 3));
+  if (!(one_euro.beta >= 0)) throw input_error("--one-euro-beta", "beta", ">= 0", number(one_euro.beta, 3));
   const std::string rep_angle = r["rep-angle"].as<std::string>();
   const std::vector<std::string> rep_parts = rep_angle_parts(rep_angle);
 
@@ -569,7 +584,7 @@ int predict(int argc, char** argv) {
   StagedOutputs staged;
   CsvWriter csv(staged, (out / "keypoints.csv").string(), schema, angles);
   int64_t n_inputs = 0, n_overlays = 0;
-  nlohmann::json reps_json;
+  nlohmann::json reps_json, video_json;
 
   if (!inputs.video) {
     const std::vector<std::string> names = overlay_names(inputs.files);
@@ -607,6 +622,8 @@ int predict(int argc, char** argv) {
     const std::string video_path = staged.add(video_target, ".avi");
     cv::VideoWriter writer;
     std::vector<double> signal;
+    std::unique_ptr<KeypointSmoother> smoother;  // one-euro, in frame heights
+    std::vector<std::vector<cv::Point2f>> raw_track, track;
     cv::Mat frame;
     while (cap.read(frame) && !frame.empty()) {
       if (!writer.isOpened()) {
@@ -617,7 +634,13 @@ int predict(int argc, char** argv) {
         if (!writer.isOpened()) throw Error(str(video_target, ": OpenCV cannot write an MJPG video"));
       }
       const std::string source = str(file, " frame ", n_inputs);
-      const Pose pose = predictor.run(frame, source);
+      Pose pose = predictor.run(frame, source);
+      raw_track.push_back(pose.points);
+      if (keypoint_filter == "one-euro") {
+        if (!smoother) smoother = std::make_unique<KeypointSmoother>(model.keypoints, frame.rows, one_euro);
+        pose.points = (*smoother)(pose.points, 1.0 / fps);
+      }
+      track.push_back(pose.points);
       const std::vector<double> a = posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis);
       std::vector<double> parts;
       for (int c : rep_columns) parts.push_back(a[c]);
@@ -653,6 +676,12 @@ int predict(int argc, char** argv) {
                  {"completed_at_frames", reps.completed_at},
                  {"frames", n_inputs},
                  {"fps", fps}};
+    // Frame-to-frame movement of the joints, before and after the filter:
+    // on a still scene this is the jitter the filter removes.
+    video_json = {{"keypoint_filter", keypoint_filter},
+                  {"one_euro", {{"min_cutoff", one_euro.min_cutoff}, {"beta", one_euro.beta}, {"d_cutoff", one_euro.d_cutoff}}},
+                  {"mean_jitter_px_raw", mean_jitter(raw_track)},
+                  {"mean_jitter_px", mean_jitter(track)}};
     const std::string reps_target = (out / "reps.json").string();
     std::ofstream f(staged.add(reps_target));
     f << reps_json.dump(2) << "\n";
@@ -678,7 +707,8 @@ int predict(int argc, char** argv) {
                       {"n_forward", predictor.forwards()},
                       {"runtime", "opencv-dnn"},
                       {"decoder", model.decoder},
-                      {"reps", reps_json}};
+                      {"reps", reps_json},
+                      {"video", video_json}};
   json_out.stage(j);
   staged.commit_all();
   folders.keep();
@@ -697,6 +727,10 @@ int predict(int argc, char** argv) {
                 rep_angle.c_str(), rep_opts.low, rep_opts.high, at.empty() ? "" : ", completed at frames ",
                 join(at, ", ").c_str());
   }
+  if (inputs.video)
+    std::printf("  keypoints    %s; joints moved %.2f px a frame on average (%.2f px before filtering)\n",
+                keypoint_filter == "one-euro" ? "one-euro filter" : "no filter",
+                video_json["mean_jitter_px"].get<double>(), video_json["mean_jitter_px_raw"].get<double>());
   if (inputs.video)
     std::printf("  wrote        %s in %s%s\n", "the overlay video, keypoints.csv, reps.json", out.string().c_str(),
                 n_overlays > 1 ? str(", ", n_overlays - 1, " frame overlays in frames/").c_str() : "");
