@@ -1,5 +1,7 @@
 #include "data/schema.h"
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "core/error.h"
@@ -49,8 +51,9 @@ std::vector<std::array<int, 2>> joint_pairs(const Schema& s, const YAML::Node& n
 
 }  // namespace
 
-Schema load_schema(const std::string& path) {
-  YAML::Node root = load_yaml_file(path);
+namespace {
+
+Schema schema_from_node(const YAML::Node& root, const std::string& path) {
   check_known_keys(root, {"name", "keypoints", "flip_pairs", "skeleton", "pck", "mappings"}, path, "");
   Schema s;
   s.path = path;
@@ -106,6 +109,28 @@ Schema load_schema(const std::string& path) {
       }
     }
   }
+  return s;
+}
+
+}  // namespace
+
+Schema load_schema(const std::string& path) {
+  Schema s = schema_from_node(load_yaml_file(path), path);
+  std::ifstream in(path, std::ios::binary);
+  s.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return s;
+}
+
+Schema parse_schema(const std::string& text, const std::string& where) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw input_error(where, "schema", "valid YAML", e.msg);
+  }
+  if (!root.IsMap()) throw input_error(where, "schema", "a mapping (name, keypoints, ...)", describe_node(root));
+  Schema s = schema_from_node(root, where);
+  s.text = text;
   return s;
 }
 

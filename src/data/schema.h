@@ -21,6 +21,7 @@ struct Schema {
   // to make it (one name: copied; several: mean of all, labeled only when all
   // are; empty: absent here, always masked).
   std::map<std::string, std::map<std::string, std::vector<std::string>>> mappings;
+  std::string text;  // the YAML it was read from: checkpoints and exported files carry it, so models describe themselves
 
   int num_joints() const { return static_cast<int>(joints.size()); }
   // Index of `joint`, or -1.
@@ -32,6 +33,9 @@ struct Schema {
 // Reads and validates a schema file: unknown keys, duplicate names and joint
 // names that are not in `keypoints` fail, naming the file and field.
 Schema load_schema(const std::string& path);
+
+// The same from YAML text (a checkpoint's or an ONNX file's copy); `where` names it in errors.
+Schema parse_schema(const std::string& text, const std::string& where);
 
 // How to build the joints of `to` from the joints of `from` (one entry per
 // joint of `to`: the source indices to average; empty = absent). Uses

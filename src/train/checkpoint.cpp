@@ -39,6 +39,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
   archive.write("config", text_tensor(c.config));
   archive.write("model_description", text_tensor(c.model));
   archive.write("metrics_csv", text_tensor(c.metrics_csv));
+  if (!c.schema_yaml.empty()) archive.write("schema", text_tensor(c.schema_yaml));
   if (!c.joint_names.empty()) {
     std::string names;
     for (const auto& j : c.joint_names) names += j + "\n";
@@ -92,7 +93,8 @@ Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, co
   c.config = tensor_text(read("config"));
   c.model = tensor_text(read("model_description"));
   c.metrics_csv = tensor_text(read("metrics_csv"));
-  torch::Tensor scale, names;
+  torch::Tensor scale, names, schema;
+  if (archive.try_read("schema", schema)) c.schema_yaml = tensor_text(schema);
   if (archive.try_read("loss_scale", scale)) c.loss_scale = scale.item<double>();
   if (archive.try_read("joint_names", names)) {
     std::istringstream in(tensor_text(names));

@@ -24,6 +24,7 @@ struct Checkpoint {
   std::string config;        // effective experiment (YAML)
   std::string model;         // the model's describe() (YAML): the architecture
   std::vector<std::string> joint_names;  // the schema's joints, in the model's order (empty in older checkpoints)
+  std::string schema_yaml;   // the schema file's text (empty in older checkpoints): exports carry it on
   std::string metrics_csv;   // metrics.csv so far
   torch::Tensor augment_rng; // augmentation generator state (CPU uint8)
   torch::Tensor augment_rng_ranks;  // uint8 [W, state bytes]: each rank's generator state (multi-process runs only)

@@ -253,6 +253,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   state.config = experiment_yaml(exp);
   state.model = description;
   state.joint_names = schema.joints;
+  state.schema_yaml = schema.text;
   if (options.resume) {
     Checkpoint saved = load_checkpoint(last_path, model.get(), description, nullptr);
     refuse_reopening_finished_phases(exp, saved, last_path);

@@ -27,6 +27,7 @@
 #include "models/registry.h"
 #include "support/cli_run.h"
 #include "support/temp_dir.h"
+#include "support/tiny_run.h"
 
 namespace kplab {
 namespace {
@@ -275,6 +276,27 @@ TEST_F(PredictCli, VideoKeypointsAreSmoothedByDefaultAndTheJitterIsReported) {
   EXPECT_EQ(b["mean_jitter_px"], b["mean_jitter_px_raw"]);
   EXPECT_EQ(b["mean_jitter_px_raw"], a["mean_jitter_px_raw"]) << "the same raw predictions";
   EXPECT_TRUE(has(expect_failure("--input " + quote(video) + " --keypoint-filter kalman", "--keypoint-filter"), "one-euro or none"));
+}
+
+TEST_F(PredictCli, ARunsExportCarriesItsSchemaSoPredictNeedsNoSchemaFromAnyFolder) {
+  const std::string run = test::copy_tiny_run(tmp_, "run");
+  Result r = kplab(tmp_, "export " + quote(run) + " --onnx " + quote(run + "/model.onnx"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string photo = tmp_.file("p.png");
+  write_png(photo, 80, 60, 1);
+  fs::create_directories(tmp_.file("elsewhere"));
+  // From a folder where datasets/lsp.yaml does not exist: the schema comes from the ONNX file.
+  r = test::run_kplab(tmp_, "predict " + quote(run) + " --input " + quote(photo) + " --out " + quote(tmp_.file("o")),
+                      "cd " + quote(tmp_.file("elsewhere")) + " &&");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(lines(slurp(tmp_.file("o/keypoints.csv")))[0], "right_ankle_x")) << "LSP joint names in the CSV";
+  // A file without the metadata (exported here without a run) and no --schema: one line naming the metadata key.
+  r = test::run_kplab(tmp_, "predict " + quote(model()) + " --input " + quote(photo) + " --out " + quote(tmp_.file("n")),
+                      "cd " + quote(tmp_.file("elsewhere")) + " &&");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(has(r.err, model() + ": metadata kplab.schema")) << r.err;
+  EXPECT_TRUE(has(r.err, "--schema")) << r.err;
+  EXPECT_FALSE(fs::exists(tmp_.file("n")));
 }
 
 TEST_F(PredictCli, BadInputsFailWithOneLineNamingThePath) {

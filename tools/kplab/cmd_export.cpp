@@ -92,6 +92,7 @@ int export_model(int argc, char** argv) {
     label = rm->model->describe()["name"].as<std::string>();
     eo.metadata["kplab.source"] = rm->checkpoint;
     eo.metadata["kplab.experiment"] = rm->meta.config;
+    if (const std::string schema = run_schema_text(*rm); !schema.empty()) eo.metadata["kplab.schema"] = schema;
     if (data.empty()) data = load_experiment(run + "/config.yaml").data.cache;
   } else {
     torch::manual_seed(r["seed"].as<uint64_t>());

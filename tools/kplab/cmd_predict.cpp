@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cxxopts.hpp>
+#include <yaml-cpp/yaml.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -80,7 +81,32 @@ struct OnnxModel {
   int keypoints = 0;  // K of the 1 x K x 2 "coords" output
   int heatmap = 0;    // H of the 1 x K x H x H "heatmaps" output (0: the graph has none)
   std::string decoder = "regression";  // what run() reads: "coords" or the heatmaps' peaks
+  std::string schema_yaml;             // metadata kplab.schema: the schema it was trained in (kplab export)
+  std::string experiment_yaml;         // metadata kplab.experiment
 };
+
+// The schema: --schema when given, else the one the exported file carries
+// (kplab.schema), else (files exported before it did) the schema file its
+// experiment names, when that exists from here.
+Schema predict_schema(const std::string& flag, const OnnxModel& m) {
+  if (!flag.empty()) return load_schema(flag);
+  if (!m.schema_yaml.empty()) return parse_schema(m.schema_yaml, m.path + " (metadata kplab.schema)");
+  if (!m.experiment_yaml.empty()) {
+    YAML::Node config;
+    try {
+      config = YAML::Load(m.experiment_yaml);
+    } catch (const YAML::Exception&) {  // unreadable metadata: the error below says what to do
+    }
+    if (config.IsMap() && config["data"] && config["data"]["schema"] && config["data"]["schema"].IsScalar()) {
+      const std::string path = config["data"]["schema"].as<std::string>();
+      std::error_code ec;
+      if (fs::is_regular_file(path, ec)) return load_schema(path);
+    }
+  }
+  throw input_error(m.path, "metadata kplab.schema",
+                    "the schema the model was trained in (written by kplab export from a run)",
+                    "none; pass --schema FILE");
+}
 
 // MODEL is an .onnx file or a training run folder holding model.onnx.
 std::string resolve_model_path(const std::string& model) {
@@ -126,6 +152,10 @@ OnnxModel inspect_onnx(const std::string& path) {
     throw input_error(path, "input '" + inputs[0].name() + "'", "shape 1x3xSxS", shape_text(in_shape));
   m.input = inputs[0].name();
   m.size = static_cast<int>(in_shape[2]);
+  for (const auto& p : proto->metadata_props()) {
+    if (p.key() == "kplab.schema") m.schema_yaml = p.value();
+    if (p.key() == "kplab.experiment") m.experiment_yaml = p.value();
+  }
 
   std::map<std::string, std::vector<int64_t>> outputs;
   std::vector<std::string> names;
@@ -503,7 +533,8 @@ int predict(int argc, char** argv) {
       ("input", "an image, a folder of images (.jpg .jpeg .png .bmp, sorted) or a video (.mp4 .avi .mov .mkv)",
        cxxopts::value<std::string>())
       ("out", "output folder", cxxopts::value<std::string>())
-      ("schema", "keypoint schema: joint names and skeleton; K must match the model", cxxopts::value<std::string>()->default_value("datasets/lsp.yaml"))
+      ("schema", "keypoint schema file: joint names and skeleton; K must match the model (default: the schema the\n"
+                 "exported model carries)", cxxopts::value<std::string>()->default_value(""))
       ("decoder", "auto (the heatmaps' peaks when the model outputs heatmaps, else its coords), heatmap or regression",
        cxxopts::value<std::string>()->default_value("auto"))
       ("min-visibility", "joints below this visibility are not drawn and void their angles", cxxopts::value<double>()->default_value("0.5"))
@@ -559,7 +590,7 @@ int predict(int argc, char** argv) {
   // Everything that can be checked is checked before anything is written.
   OnnxModel model = inspect_onnx(resolve_model_path(r["model"].as<std::string>()));
   choose_decoder(model, r["decoder"].as<std::string>());
-  const Schema schema = load_schema(r["schema"].as<std::string>());
+  const Schema schema = predict_schema(r["schema"].as<std::string>(), model);
   if (schema.num_joints() != model.keypoints)
     throw input_error(model.path, "output 'coords'",
                       str(schema.num_joints(), " joints (schema ", schema.name, ", ", schema.path, ")"),

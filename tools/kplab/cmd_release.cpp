@@ -226,6 +226,7 @@ int release(int argc, char** argv) {
   xo.with_heatmap = true;
   xo.metadata["kplab.source"] = rm.checkpoint;
   xo.metadata["kplab.experiment"] = rm.meta.config;
+  if (const std::string schema = run_schema_text(rm); !schema.empty()) xo.metadata["kplab.schema"] = schema;
   onnx_export::ExportReport rep = onnx_export::export_onnx(*rm.model, (stage / "model.onnx").string(), xo);
   // The phone's file: onnx2tf, builtin operators only, float32 proven in LiteRT.
   onnx_export::TfliteOptions to;

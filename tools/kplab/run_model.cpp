@@ -29,6 +29,15 @@ RunModel load_run_model(const std::string& run, const std::string& which) {
   return r;
 }
 
+std::string run_schema_text(const RunModel& rm) {
+  if (!rm.meta.schema_yaml.empty()) return rm.meta.schema_yaml;
+  const YAML::Node config = YAML::Load(rm.meta.config);
+  if (!config["data"] || !config["data"]["schema"] || !config["data"]["schema"].IsScalar()) return "";
+  const std::string path = config["data"]["schema"].as<std::string>();
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) ? load_schema(path).text : "";
+}
+
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
   const Experiment exp = load_experiment(run + "/config.yaml");
   const std::string data = o.data.empty() ? exp.data.cache : o.data;

@@ -18,6 +18,11 @@ struct RunModel {
   Checkpoint meta;
 };
 
+// The schema a run was trained in, as YAML text: the checkpoint's copy, else
+// (older checkpoints) the file its experiment names when it exists from
+// here, else "". Exports write it into their metadata (kplab.schema).
+std::string run_schema_text(const RunModel& rm);
+
 // `which` "best": RUN/checkpoints/best.pt (by validation PCK), else last.pt;
 // "last": last.pt (the weights the run ended with). Other names are errors.
 RunModel load_run_model(const std::string& run, const std::string& which = "best");
