@@ -45,7 +45,7 @@ Result kplab(const TempDir& dir, const std::string& args) { return test::run_kpl
 constexpr int kSize = 64;    // model input
 constexpr int kJoints = 14;  // LSP
 constexpr int kAngles = 5;   // left/right knee, left/right hip, neck inclination
-constexpr int kColumns = 2 + 3 * kJoints + kAngles;
+constexpr int kColumns = 2 + 3 * kJoints + kAngles + 2;  // + confidence, passes
 
 std::vector<std::string> fields(const std::string& line) {
   std::vector<std::string> out;
@@ -160,9 +160,9 @@ TEST_F(PredictCli, FolderOfImagesWritesOverlaysOfTheOriginalSizeAndTheCsv) {
   EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 5),
             (std::vector<std::string>{"source", "frame", "right_ankle_x", "right_ankle_y", "right_ankle_v"}));
   EXPECT_EQ(header[2 + 3 * 13], "head_top_x");
-  EXPECT_EQ(std::vector<std::string>(header.end() - kAngles, header.end()),
+  EXPECT_EQ(std::vector<std::string>(header.end() - kAngles - 2, header.end()),
             (std::vector<std::string>{"left_knee_angle", "right_knee_angle", "left_hip_angle", "right_hip_angle",
-                                      "neck_inclination"}));
+                                      "neck_inclination", "confidence", "passes"}));
   const std::vector<std::pair<std::string, cv::Size>> sources = {{in + "/a_wide.png", {120, 70}},
                                                                  {in + "/b_tall.png", {50, 90}}};
   for (size_t i = 0; i < 2; ++i) {
@@ -338,17 +338,18 @@ std::vector<std::pair<double, double>> csv_points(const std::string& csv) {
 }
 
 TEST_F(PredictCli, HeatmapDecoderReadsThePeaksAsEvalDoesAndIsTheDefaultWhenHeatmapsExist) {
-  // An image of exactly the input size: no padding or resizing, so the CSV
-  // holds model-input pixels and can be compared with LibTorch directly.
+  // An image of exactly the input size, one pass on the whole frame: no
+  // padding or resizing, so the CSV holds model-input pixels and can be
+  // compared with LibTorch directly.
   const std::string img = tmp_.file("square.png");
   write_png(img, kSize, kSize, 4);
   const std::string heat = dir_->file("lite_heatmaps.onnx");
   const std::string out_auto = tmp_.file("auto"), out_reg = tmp_.file("reg"), json = tmp_.file("s.json");
-  Result a = predict("--input " + quote(img) + " --out " + quote(out_auto) + " --json " + quote(json), heat);
+  Result a = predict("--crop frame --input " + quote(img) + " --out " + quote(out_auto) + " --json " + quote(json), heat);
   ASSERT_EQ(a.code, 0) << a.err;
   EXPECT_TRUE(has(a.out, "heatmap decoder")) << a.out;
   EXPECT_EQ(nlohmann::json::parse(slurp(json))["decoder"], "heatmap");
-  Result r = predict("--input " + quote(img) + " --out " + quote(out_reg) + " --decoder regression", heat);
+  Result r = predict("--crop frame --input " + quote(img) + " --out " + quote(out_reg) + " --decoder regression", heat);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(has(r.out, "regression decoder")) << r.out;
 
@@ -381,6 +382,31 @@ TEST_F(PredictCli, HeatmapDecoderReadsThePeaksAsEvalDoesAndIsTheDefaultWhenHeatm
   EXPECT_TRUE(has(err, "heatmaps")) << err;
   const std::string bad = expect_failure("--input " + quote(img) + " --decoder peaks", "--decoder");
   EXPECT_TRUE(has(bad, "'peaks'")) << bad;
+}
+
+TEST_F(PredictCli, TwoPassReCropsAroundTheJointsAndFlagsLowConfidence) {
+  const std::string img = tmp_.file("wide.png");
+  write_png(img, 200, 120, 2);
+  // Every joint counts as seen (--min-visibility 0): the second pass always runs.
+  Result r = predict("--input " + quote(img) + " --out " + quote(tmp_.file("a")) + " --min-visibility 0");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto row = fields(lines(slurp(tmp_.file("a/keypoints.csv")))[1]);
+  EXPECT_EQ(row.back(), "2") << "passes";
+  r = predict("--input " + quote(img) + " --out " + quote(tmp_.file("b")) + " --min-visibility 0 --crop frame");
+  ASSERT_EQ(r.code, 0) << r.err;
+  row = fields(lines(slurp(tmp_.file("b/keypoints.csv")))[1]);
+  EXPECT_EQ(row.back(), "1");
+  // Nothing seen (--min-visibility 1): the first pass stands and the person is flagged.
+  r = predict("--input " + quote(img) + " --out " + quote(tmp_.file("c")) + " --min-visibility 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  row = fields(lines(slurp(tmp_.file("c/keypoints.csv")))[1]);
+  EXPECT_EQ(row.back(), "1");
+  EXPECT_LT(std::stod(row[row.size() - 2]), 1.0) << "confidence below --min-visibility";
+  const cv::Mat overlay = cv::imread(tmp_.file("c/wide_pose.jpg"));
+  ASSERT_FALSE(overlay.empty());
+  const cv::Vec3b corner = overlay.at<cv::Vec3b>(2, 2);
+  EXPECT_GT(corner[2], 100) << "the red low-confidence label in the top-left corner";
+  EXPECT_TRUE(has(expect_failure("--input " + quote(img) + " --crop boxes", "--crop"), "two-pass or frame"));
 }
 
 TEST_F(PredictCli, OnnxWithoutCoordsIsRefused) {

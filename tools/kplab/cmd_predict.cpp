@@ -202,33 +202,46 @@ void choose_decoder(OnnxModel& m, const std::string& decoder) {
   }
 }
 
-// Pads to a centred square (black, as the training crops) and resizes to S.
+// A square region of the image (it may reach past the edges: padded black,
+// as the training crops are) resized to the model's S x S input.
 struct Letterbox {
-  double scale = 1;  // S / side of the padded square
-  int pad_x = 0, pad_y = 0;
+  double scale = 1;      // S / side of the square
+  int x0 = 0, y0 = 0;    // the square's top-left corner in image pixels
   // Model input pixels -> original image pixels (pixel centres at integers
   // in both, as cv::resize maps them).
   cv::Point2f to_image(float u, float v) const {
-    return {static_cast<float>((u + 0.5) / scale - 0.5 - pad_x), static_cast<float>((v + 0.5) / scale - 0.5 - pad_y)};
+    return {static_cast<float>((u + 0.5) / scale - 0.5 + x0), static_cast<float>((v + 0.5) / scale - 0.5 + y0)};
   }
 };
 
-cv::Mat letterbox(const cv::Mat& bgr, int size, Letterbox* lb) {
-  const int side = std::max(bgr.cols, bgr.rows);
-  lb->pad_x = (side - bgr.cols) / 2;
-  lb->pad_y = (side - bgr.rows) / 2;
+cv::Mat crop_square(const cv::Mat& bgr, int x0, int y0, int side, int size, Letterbox* lb) {
+  lb->x0 = x0;
+  lb->y0 = y0;
   lb->scale = static_cast<double>(size) / side;
-  cv::Mat square, out;
-  cv::copyMakeBorder(bgr, square, lb->pad_y, side - bgr.rows - lb->pad_y, lb->pad_x, side - bgr.cols - lb->pad_x,
-                     cv::BORDER_CONSTANT, cv::Scalar(0, 0, 0));
+  const cv::Rect inside = cv::Rect(x0, y0, side, side) & cv::Rect(0, 0, bgr.cols, bgr.rows);
+  cv::Mat square(side, side, bgr.type(), cv::Scalar(0, 0, 0)), out;
+  if (inside.area() > 0) bgr(inside).copyTo(square(cv::Rect(inside.x - x0, inside.y - y0, inside.width, inside.height)));
   // Area averaging when shrinking (no aliasing from a 1080p frame), bilinear when enlarging.
   cv::resize(square, out, cv::Size(size, size), 0, 0, side > size ? cv::INTER_AREA : cv::INTER_LINEAR);
   return out;
 }
 
+// The whole frame, padded to a centred square.
+cv::Mat letterbox(const cv::Mat& bgr, int size, Letterbox* lb) {
+  const int side = std::max(bgr.cols, bgr.rows);
+  return crop_square(bgr, -(side - bgr.cols) / 2, -(side - bgr.rows) / 2, side, size, lb);
+}
+
 struct Pose {
   std::vector<cv::Point2f> points;  // K, original image pixels
   std::vector<float> visibility;    // K probabilities
+  int passes = 1;                   // 2 when the second pass re-cropped around the first pass's joints
+  // Mean visibility: below --min-visibility the person is flagged (CSV, overlay), not drawn as if fine.
+  float confidence() const {
+    float sum = 0;
+    for (float v : visibility) sum += v;
+    return visibility.empty() ? 0.f : sum / visibility.size();
+  }
 };
 
 class Predictor {
@@ -243,9 +256,35 @@ class Predictor {
     }
   }
 
-  Pose run(const cv::Mat& bgr, const std::string& source) {
-    Letterbox lb;
-    const cv::Mat square = letterbox(bgr, model_.size, &lb);
+  // The person in two passes, as BlazePose re-crops from the previous pose:
+  // the whole frame (padded square) first, then the square the training
+  // crops were cut as (the extent of the joints seen, x (1 + margin),
+  // centred) around what the first pass found. With fewer than 4 joints
+  // seen (visibility >= min_visibility) the first pass stands.
+  Pose run(const cv::Mat& bgr, const std::string& source, bool two_pass, double min_visibility, double margin) {
+    Letterbox whole;
+    Pose first = run_square(letterbox(bgr, model_.size, &whole), whole, source);
+    if (!two_pass) return first;
+    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    int seen = 0;
+    for (size_t j = 0; j < first.points.size(); ++j) {
+      if (first.visibility[j] < min_visibility) continue;
+      ++seen;
+      x0 = std::min(x0, first.points[j].x), x1 = std::max(x1, first.points[j].x);
+      y0 = std::min(y0, first.points[j].y), y1 = std::max(y1, first.points[j].y);
+    }
+    if (seen < 4) return first;
+    const float side = std::max({x1 - x0, y1 - y0, 8.0f}) * static_cast<float>(1 + margin);
+    const int s = static_cast<int>(std::lround(side));
+    Letterbox crop;
+    const cv::Mat square = crop_square(bgr, static_cast<int>(std::lround(0.5f * (x0 + x1) - 0.5f * s)),
+                                       static_cast<int>(std::lround(0.5f * (y0 + y1) - 0.5f * s)), s, model_.size, &crop);
+    Pose second = run_square(square, crop, source);
+    second.passes = 2;
+    return second;
+  }
+
+  Pose run_square(const cv::Mat& square, const Letterbox& lb, const std::string& source) {
     // RGB in [0, 1], N x 3 x S x S: what the export's metadata states.
     const cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 255, cv::Size(), cv::Scalar(), true, false, CV_32F);
     std::vector<cv::Mat> outs;
@@ -464,7 +503,7 @@ class CsvWriter {
     out_ << "source,frame";
     for (const auto& j : schema.joints) out_ << ',' << j << "_x," << j << "_y," << j << "_v";
     for (const auto& a : angles) out_ << ',' << (a.kind == posture::AngleDef::Kind::Vertex ? a.name + "_angle" : a.name);
-    out_ << '\n';
+    out_ << ",confidence,passes\n";
   }
   void row(const std::string& source, int64_t frame, const Pose& p, const std::vector<double>& angles) {
     out_ << csv_field(source) << ',' << frame;
@@ -472,7 +511,7 @@ class CsvWriter {
       out_ << ',' << number(p.points[j].x, 2) << ',' << number(p.points[j].y, 2) << ','
            << number(p.visibility[j], 3);
     for (double a : angles) out_ << ',' << number(a, 2);
-    out_ << '\n';
+    out_ << ',' << number(p.confidence(), 3) << ',' << p.passes << '\n';
   }
   void close() {
     out_.close();
@@ -497,6 +536,19 @@ SkeletonStyle style_for(const cv::Mat& image, double min_visibility) {
   s.radius = std::max(3, side / 200);
   s.min_visibility = min_visibility;
   return s;
+}
+
+// A person whose mean joint visibility is below --min-visibility is flagged
+// on the overlay (and in the CSV's confidence column), not drawn as if fine.
+void flag_low_confidence(cv::Mat& image, const Pose& pose, double min_visibility) {
+  if (pose.confidence() >= min_visibility) return;
+  const double scale = std::max(0.4, std::max(image.cols, image.rows) / 800.0);
+  const std::string text = str("low confidence (", number(pose.confidence(), 2), ")");
+  int baseline = 0;
+  const cv::Size box = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline);
+  cv::rectangle(image, cv::Rect(0, 0, box.width + 8, box.height + baseline + 8), cv::Scalar(0, 0, 160), cv::FILLED);
+  cv::putText(image, text, cv::Point(4, box.height + 4), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(255, 255, 255), 1,
+              cv::LINE_AA);
 }
 
 // --rep-angle: which posture angles make the repetition signal (mean of the seen ones).
@@ -544,6 +596,10 @@ int predict(int argc, char** argv) {
       ("rep-low", "degrees: below this a repetition reached its bottom", cxxopts::value<double>()->default_value("100"))
       ("rep-high", "degrees: back above this the repetition is complete", cxxopts::value<double>()->default_value("150"))
       ("smooth", "moving-median window of the repetition signal, in frames (odd; 1 = none)", cxxopts::value<int>()->default_value("5"))
+      ("crop", "two-pass (the whole frame, then a re-crop around the joints found, as the training crops were cut) "
+               "or frame (the whole frame only)", cxxopts::value<std::string>()->default_value("two-pass"))
+      ("margin", "two-pass: context around the joints' extent, as kplab prepare --margin",
+       cxxopts::value<double>()->default_value("0.25"))
       ("keypoint-filter", "video: one-euro (temporal smoothing of the keypoints, as MediaPipe does) or none",
        cxxopts::value<std::string>()->default_value("one-euro"))
       ("one-euro-min-cutoff", "one-euro: cut-off at rest, Hz (lower: steadier still joints, more lag)",
@@ -576,6 +632,12 @@ int predict(int argc, char** argv) {
                       str("low ", rep_opts.low, ", high ", rep_opts.high));
   if (rep_opts.window < 1 || rep_opts.window % 2 == 0)
     throw input_error("--smooth", "window", "an odd number of frames >= 1", std::to_string(rep_opts.window));
+  const std::string crop_mode = r["crop"].as<std::string>();
+  if (crop_mode != "two-pass" && crop_mode != "frame")
+    throw input_error("--crop", "mode", "two-pass or frame", "'" + crop_mode + "'");
+  const bool two_pass = crop_mode == "two-pass";
+  const double margin = r["margin"].as<double>();
+  if (!(margin >= 0 && margin <= 4)) throw input_error("--margin", "margin", "0..4", number(margin, 3));
   const std::string keypoint_filter = r["keypoint-filter"].as<std::string>();
   if (keypoint_filter != "one-euro" && keypoint_filter != "none")
     throw input_error("--keypoint-filter", "filter", "one-euro or none", "'" + keypoint_filter + "'");
@@ -624,9 +686,10 @@ int predict(int argc, char** argv) {
       // Applies the EXIF orientation, as phone galleries show it; refuses a
       // truncated JPEG (libjpeg alone would fill the rest grey and go on).
       cv::Mat image = load_image_file(file);
-      const Pose pose = predictor.run(image, file);
+      const Pose pose = predictor.run(image, file, two_pass, min_vis, margin);
       csv.row(file, 0, pose, posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis));
       draw_skeleton(image, pose.points, pose.visibility, schema, style_for(image, min_vis));
+      flag_low_confidence(image, pose, min_vis);
       write_jpeg(image, staged, (out / names[i]).string());
       ++n_inputs;
       ++n_overlays;
@@ -665,7 +728,7 @@ int predict(int argc, char** argv) {
         if (!writer.isOpened()) throw Error(str(video_target, ": OpenCV cannot write an MJPG video"));
       }
       const std::string source = str(file, " frame ", n_inputs);
-      Pose pose = predictor.run(frame, source);
+      Pose pose = predictor.run(frame, source, two_pass, min_vis, margin);
       raw_track.push_back(pose.points);
       if (keypoint_filter == "one-euro") {
         if (!smoother) smoother = std::make_unique<KeypointSmoother>(model.keypoints, frame.rows, one_euro);
@@ -678,6 +741,7 @@ int predict(int argc, char** argv) {
       signal.push_back(posture::mean_of_finite(parts));
       csv.row(file, n_inputs, pose, a);
       draw_skeleton(frame, pose.points, pose.visibility, schema, style_for(frame, min_vis));
+      flag_low_confidence(frame, pose, min_vis);
       writer.write(frame);
       if (save_frames) {
         char name[32];
