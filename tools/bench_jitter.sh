@@ -14,6 +14,7 @@ IMAGES=${2:-../shared/datasets/lspet/images}
 COUNT=${3:-7}
 OUT=${4:-runs/bench/jitter.json}
 KPLAB=${KPLAB:-build/kplab}
+CROP=${CROP:-two-pass}   # predict --crop: two-pass (frames after the first tracked from the previous pose) or frame
 PY=${KPLAB_VENV:-.venv}/bin/python
 [ -x "$KPLAB" ] || tools/build.sh kplab
 [ -x "$PY" ] || { echo "bench_jitter: $PY missing: run tools/setup.sh" >&2; exit 1; }
@@ -27,7 +28,7 @@ for f in $(ls "$IMAGES" | sort | tail -n 3000 | awk 'NR % 997 == 1 || NR % 997 =
   clip="$work/${f%.*}.avi"
   "$PY" tools/py/make_still_clip.py "$IMAGES/$f" "$clip" --frames 60 --fps 30
   for filter in none one-euro; do
-    "$KPLAB" predict "$MODEL" --input "$clip" --out "$work/out_$filter" --keypoint-filter "$filter" \
+    "$KPLAB" predict "$MODEL" --input "$clip" --out "$work/out_$filter" --keypoint-filter "$filter" --crop "$CROP" \
       --json "$work/$filter.json" >/dev/null
     rm -rf "$work/out_$filter"
   done
@@ -37,7 +38,7 @@ printf '%s\n' "${rows[@]}" | "$PY" -c '
 import json, statistics, sys
 rows = [json.loads(l) for l in sys.stdin if l.strip()]
 raw = statistics.mean(r["raw_px"] for r in rows); smooth = statistics.mean(r["one_euro_px"] for r in rows)
-print(json.dumps({"model": sys.argv[1], "clips": rows, "frames_per_clip": 60, "fps": 30,
+print(json.dumps({"model": sys.argv[1], "crop": sys.argv[2], "clips": rows, "frames_per_clip": 60, "fps": 30,
                   "mean_jitter_px_raw": raw, "mean_jitter_px_one_euro": smooth, "reduction": 1 - smooth / raw,
-                  "filter": {"min_cutoff_hz": 1.0, "beta": 5.0, "d_cutoff_hz": 1.0}}, indent=2))' "$MODEL" > "$OUT"
+                  "filter": {"min_cutoff_hz": 1.0, "beta": 5.0, "d_cutoff_hz": 1.0}}, indent=2))' "$MODEL" "$CROP" > "$OUT"
 cat "$OUT"
