@@ -418,6 +418,41 @@ TEST_F(PredictCli, TwoPassReCropsAroundTheJointsAndFlagsLowConfidence) {
   for (int i = 2; i <= 4; ++i) EXPECT_EQ(fields(csv[i]).back(), "tracked") << i;
 }
 
+TEST_F(PredictCli, BoxesGiveOneSkeletonPerPersonAndBadBoxesAreNamed) {
+  const std::string dir = tmp_.file("photos");
+  write_png(dir + "/two.png", 200, 120, 1);
+  write_png(dir + "/one.png", 80, 60, 2);
+  const std::string csv = tmp_.file("boxes.csv");
+  test::write_file(csv, "image,x,y,w,h\ntwo.png,10,10,60,100\ntwo.png,120,5,70,110\n");
+  Result r = predict("--input " + quote(dir) + " --boxes " + quote(csv) + " --out " + quote(tmp_.file("a")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto rows = lines(slurp(tmp_.file("a/keypoints.csv")));
+  ASSERT_EQ(rows.size(), 4u) << "header, one.png (no box: two passes), two.png's two people";
+  EXPECT_TRUE(has(rows[1], "one.png"));
+  EXPECT_EQ(fields(rows[2]).back(), "box");
+  EXPECT_EQ(fields(rows[3]).back(), "box");
+  EXPECT_LT(std::stod(fields(rows[2])[2]), 100) << "the first person's joints stay near its box on the left";
+
+  // COCO json boxes.
+  const std::string json = tmp_.file("boxes.json");
+  test::write_file(json, R"({"images": [{"id": 7, "file_name": "two.png"}], "annotations": [{"image_id": 7, "bbox": [10, 10, 60, 100]}]})");
+  r = predict("--input " + quote(dir) + " --boxes " + quote(json) + " --out " + quote(tmp_.file("b")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines(slurp(tmp_.file("b/keypoints.csv"))).size(), 3u);
+
+  test::write_file(csv, "image,x,y,w,h\nthree.png,10,10,60,100\n");
+  EXPECT_TRUE(has(expect_failure("--input " + quote(dir) + " --boxes " + quote(csv), csv + ":2"), "'three.png'"));
+  test::write_file(csv, "image,x,y,w,h\ntwo.png,150,10,90,100\n");
+  EXPECT_TRUE(has(expect_failure("--input " + quote(dir) + " --boxes " + quote(csv), csv + ":2"), "a box inside"));
+  test::write_file(csv, "image,x,y,w,h\ntwo.png,10,10,0,100\n");
+  EXPECT_TRUE(has(expect_failure("--input " + quote(dir) + " --boxes " + quote(csv), csv + ":2"), "w > 0"));
+  test::write_file(csv, "file,x,y,w,h\n");
+  EXPECT_TRUE(has(expect_failure("--input " + quote(dir) + " --boxes " + quote(csv), csv + ":1"), "image,x,y,w,h"));
+  const std::string video = tmp_.file("v.avi");
+  write_avi(video, 96, 64, 2);
+  expect_failure("--input " + quote(video) + " --boxes " + quote(json), json);
+}
+
 TEST_F(PredictCli, OnnxWithoutCoordsIsRefused) {
   onnx_export::GraphBuilder g("not_a_pose_model");
   auto image = g.input("image", {1, 3, kSize, kSize});

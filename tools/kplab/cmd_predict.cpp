@@ -27,6 +27,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/heatmap_codec.h"
+#include "data/person_boxes.h"
 #include "data/raw_dataset.h"
 #include "data/schema.h"
 #include "export/onnx_graph.h"
@@ -300,12 +301,25 @@ class Predictor {
     }
     if (seen < 4) return false;
     const float side = std::max({x1 - x0, y1 - y0, 8.0f}) * static_cast<float>(1 + margin);
+    *out = run_centred(bgr, 0.5f * (x0 + x1), 0.5f * (y0 + y1), side, source);
+    return true;
+  }
+
+  // Top-down with a user's box: its square, as the training crops of boxed
+  // datasets (COCO, YOLO) were cut (the box's longer side x (1 + margin), centred).
+  Pose run_box(const cv::Mat& bgr, const cv::Rect2f& box, const std::string& source, double margin) {
+    Pose p = run_centred(bgr, box.x + 0.5f * box.width, box.y + 0.5f * box.height,
+                         std::max({box.width, box.height, 8.0f}) * static_cast<float>(1 + margin), source);
+    p.crop = "box";
+    return p;
+  }
+
+  Pose run_centred(const cv::Mat& bgr, float cx, float cy, float side, const std::string& source) {
     const int s = static_cast<int>(std::lround(side));
     Letterbox crop;
-    const cv::Mat square = crop_square(bgr, static_cast<int>(std::lround(0.5f * (x0 + x1) - 0.5f * s)),
-                                       static_cast<int>(std::lround(0.5f * (y0 + y1) - 0.5f * s)), s, model_.size, &crop);
-    *out = run_square(square, crop, source);
-    return true;
+    const cv::Mat square = crop_square(bgr, static_cast<int>(std::lround(cx - 0.5f * s)),
+                                       static_cast<int>(std::lround(cy - 0.5f * s)), s, model_.size, &crop);
+    return run_square(square, crop, source);
   }
 
   Pose run_square(const cv::Mat& square, const Letterbox& lb, const std::string& source) {
@@ -620,6 +634,8 @@ int predict(int argc, char** argv) {
       ("rep-low", "degrees: below this a repetition reached its bottom", cxxopts::value<double>()->default_value("100"))
       ("rep-high", "degrees: back above this the repetition is complete", cxxopts::value<double>()->default_value("150"))
       ("smooth", "moving-median window of the repetition signal, in frames (odd; 1 = none)", cxxopts::value<int>()->default_value("5"))
+      ("boxes", "images: person boxes, a CSV (image,x,y,w,h) or COCO json (images, annotations with bbox): one\n"
+                "skeleton per box (top-down), for photos with several people", cxxopts::value<std::string>()->default_value(""))
       ("crop", "two-pass (the whole frame, then a re-crop around the joints found, as the training crops were cut) "
                "or frame (the whole frame only)", cxxopts::value<std::string>()->default_value("two-pass"))
       ("margin", "two-pass: context around the joints' extent, as kplab prepare --margin",
@@ -692,6 +708,17 @@ int predict(int argc, char** argv) {
     throw input_error(schema.path, "joints", str("the joints of --rep-angle ", rep_angle, " (", join(rep_parts, ", "),
                                                  ": hip, knee, ankle and shoulder names)"),
                       "none of them");
+  std::map<std::string, std::vector<PersonBox>> boxes;
+  if (!r["boxes"].as<std::string>().empty()) {
+    const std::string boxes_file = r["boxes"].as<std::string>();
+    if (inputs.video) throw input_error(boxes_file, "--boxes", "boxes for images (--input photos)", "a video input");
+    boxes = read_person_boxes(boxes_file);
+    for (const auto& [image, people] : boxes) {  // every box names one of the input images
+      bool found = false;
+      for (const auto& f : inputs.files) found = found || f == image || fs::path(f).filename().string() == image;
+      if (!found) throw input_error(people.front().where, "image", "an image of --input " + input, "'" + image + "'");
+    }
+  }
   Predictor predictor(model);
 
   const fs::path out = r["out"].as<std::string>();
@@ -710,10 +737,25 @@ int predict(int argc, char** argv) {
       // Applies the EXIF orientation, as phone galleries show it; refuses a
       // truncated JPEG (libjpeg alone would fill the rest grey and go on).
       cv::Mat image = load_image_file(file);
-      const Pose pose = predictor.run(image, file, two_pass, min_vis, margin);
-      csv.row(file, 0, pose, posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis));
-      draw_skeleton(image, pose.points, pose.visibility, schema, style_for(image, min_vis));
-      flag_low_confidence(image, pose, min_vis);
+      std::vector<Pose> people;
+      if (const std::vector<PersonBox>* given = boxes_for(boxes, file)) {
+        for (const PersonBox& b : *given) {
+          // A box that leaves the image by more than 2% of its size was made for another picture.
+          const float slack = 0.02f * std::max(image.cols, image.rows);
+          if (b.box.x < -slack || b.box.y < -slack || b.box.x + b.box.width > image.cols + slack ||
+              b.box.y + b.box.height > image.rows + slack)
+            throw input_error(b.where, "box", str("a box inside ", file, " (", image.cols, "x", image.rows, ")"),
+                              str(b.box.x, ", ", b.box.y, ", ", b.box.width, ", ", b.box.height));
+          people.push_back(predictor.run_box(image, b.box, file, margin));
+        }
+      } else {
+        people.push_back(predictor.run(image, file, two_pass, min_vis, margin));
+      }
+      for (const Pose& pose : people) {
+        csv.row(file, 0, pose, posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis));
+        draw_skeleton(image, pose.points, pose.visibility, schema, style_for(image, min_vis));
+      }
+      if (people.size() == 1) flag_low_confidence(image, people[0], min_vis);
       write_jpeg(image, staged, (out / names[i]).string());
       ++n_inputs;
       ++n_overlays;
