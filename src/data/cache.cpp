@@ -197,13 +197,25 @@ struct Reader {
     if (!f.attrExists(name)) throw input_error(path, "attribute " + name, "present (kplab cache)", "none");
     return f.openAttribute(name);
   }
+  // The attribute, refused unless it holds one value of class `cls` (and, for
+  // strings, variable-length): H5Aread writes as many values as the
+  // attribute's dataspace holds into the one it is handed.
+  H5::Attribute one_value_attr(const std::string& name, H5T_class_t cls, const std::string& what) const {
+    H5::Attribute a = attr(name);
+    const hssize_t values = a.getSpace().getSimpleExtentNpoints();
+    const bool variable = cls != H5T_STRING || (a.getTypeClass() == H5T_STRING && a.getStrType().isVariableStr());
+    if (values != 1 || a.getTypeClass() != cls || !variable)
+      throw input_error(path, "attribute " + name, what,
+                        str(values, " value(s) of HDF5 type class ", static_cast<int>(a.getTypeClass())));
+    return a;
+  }
   int64_t int_attr(const std::string& name) const {
     int64_t v = 0;
-    attr(name).read(H5::PredType::NATIVE_INT64, &v);
+    one_value_attr(name, H5T_INTEGER, "one integer").read(H5::PredType::NATIVE_INT64, &v);
     return v;
   }
   std::string string_attr(const std::string& name) const {
-    H5::Attribute a = attr(name);
+    H5::Attribute a = one_value_attr(name, H5T_STRING, "one variable-length string");
     char* p = nullptr;
     a.read(vlen_string(), &p);
     std::string s = p ? p : "";
@@ -235,6 +247,9 @@ CacheData read_cache(const std::string& path) {
       H5::DataSpace sp = a.getSpace();
       hsize_t k = 0;
       if (sp.getSimpleExtentNdims() != 1) throw input_error(path, "attribute joint_names", "a list of names", "another shape");
+      if (a.getTypeClass() != H5T_STRING || !a.getStrType().isVariableStr())
+        throw input_error(path, "attribute joint_names", "variable-length strings",
+                          str("HDF5 type class ", static_cast<int>(a.getTypeClass())));
       sp.getSimpleExtentDims(&k);
       std::vector<char*> ptrs(r.elements("attribute joint_names", {k}), nullptr);
       if (k) a.read(vlen_string(), ptrs.data());

@@ -66,10 +66,8 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
   out.commit();
 }
 
-Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, const std::string& model_description,
-                           torch::optim::Optimizer* optimizer) {
-  if (!std::filesystem::is_regular_file(path)) throw input_error(path, "checkpoint", "an existing file", "no such file");
-  verify_zip_crcs(path);  // LibTorch would load a damaged file without a word
+static Checkpoint read_checkpoint(const std::string& path, torch::nn::Module* model, const std::string& model_description,
+                                  torch::optim::Optimizer* optimizer) {
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path);
@@ -124,6 +122,26 @@ Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, co
     optimizer->load(state);
   }
   return c;
+}
+
+Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, const std::string& model_description,
+                           torch::optim::Optimizer* optimizer) {
+  if (!std::filesystem::is_regular_file(path)) throw input_error(path, "checkpoint", "an existing file", "no such file");
+  verify_zip_crcs(path);  // LibTorch would load a damaged file without a word
+  // Damaged contents with valid CRCs make LibTorch's reader and tensors throw
+  // c10::Error, torch::jit::ErrorReport, std::runtime_error or std::out_of_range
+  // (found by fuzzing, tests/fuzz/corpus/checkpoint): one line naming the file.
+  try {
+    return read_checkpoint(path, model, model_description, optimizer);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    const auto* c10 = dynamic_cast<const c10::Error*>(&e);
+    std::istringstream text(c10 ? c10->what_without_backtrace() : e.what());
+    std::string line;
+    while (std::getline(text, line) && line.find_first_not_of(" \t") == std::string::npos) {}
+    throw input_error(path, "checkpoint", "a readable kplab checkpoint", "an unreadable file (" + line.substr(0, 160) + ")");
+  }
 }
 
 }  // namespace kplab
