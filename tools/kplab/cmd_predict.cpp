@@ -573,6 +573,7 @@ SkeletonStyle style_for(const cv::Mat& image, double min_visibility) {
   s.thickness = std::max(2, side / 320);
   s.radius = std::max(3, side / 200);
   s.min_visibility = min_visibility;
+  s.dot_shows_confidence = true;
   return s;
 }
 
@@ -755,6 +756,7 @@ int predict(int argc, char** argv) {
         csv.row(file, 0, pose, posture::compute_angles(angles, to_points(pose), pose.visibility, min_vis));
         draw_skeleton(image, pose.points, pose.visibility, schema, style_for(image, min_vis));
       }
+      draw_legend(image, min_vis);
       if (people.size() == 1) flag_low_confidence(image, people[0], min_vis);
       write_jpeg(image, staged, (out / names[i]).string());
       ++n_inputs;
@@ -810,6 +812,7 @@ int predict(int argc, char** argv) {
       signal.push_back(posture::mean_of_finite(parts));
       csv.row(file, n_inputs, pose, a);
       draw_skeleton(frame, pose.points, pose.visibility, schema, style_for(frame, min_vis));
+      draw_legend(frame, min_vis);
       flag_low_confidence(frame, pose, min_vis);
       writer.write(frame);
       if (save_frames) {
