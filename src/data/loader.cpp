@@ -23,9 +23,12 @@ Loader::Loader(std::shared_ptr<const CacheData> cache, LoaderOptions options)
   KP_CHECK(options_.prefetch > 0, "loader: prefetch: expected > 0, found ", options_.prefetch);
   KP_CHECK(options_.world_size >= 1 && options_.rank >= 0 && options_.rank < options_.world_size,
            "loader: rank: expected [0, world_size = ", options_.world_size, "), found ", options_.rank);
+  KP_CHECK(options_.max_samples >= 0, "loader: max_samples: expected >= 0, found ", options_.max_samples);
   for (int64_t i = 0; i < cache_->size(); ++i)
     for (int s : options_.splits)
       if (cache_->split[i] == s) rows_.push_back(i);
+  if (options_.max_samples > 0 && static_cast<int64_t>(rows_.size()) > options_.max_samples)
+    rows_.resize(options_.max_samples);
   if (options_.workers <= 0) options_.workers = default_threads();
 }
 

@@ -31,6 +31,7 @@ struct Batch {
 struct LoaderOptions {
   int batch_size = 32;
   std::vector<int> splits = {0};  // cache splits to serve (0 train, 1 val, 2 test)
+  int64_t max_samples = 0;        // serve only the first N people of those splits (cache order); 0 = all
   bool shuffle = true;            // new seeded order every epoch
   bool drop_last = true;          // only full batches (training); false for evaluation
   uint64_t seed = 0;              // order = f(seed, epoch): resumable and reproducible

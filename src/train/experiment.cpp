@@ -366,14 +366,16 @@ AugmentOptions read_augmentation(const Reader& r, const YAML::Node& m) {
 
 DataConfig read_data(const Reader& r, const YAML::Node& m) {
   const std::string w = "data";
-  r.mapping(m, {"cache", "schema", "train_splits", "val_splits", "sigma", "workers", "augment", "augmentation"}, w,
-            false);
+  r.mapping(m, {"cache", "schema", "train_splits", "val_splits", "train_limit", "sigma", "workers", "augment",
+                "augmentation"}, w, false);
   DataConfig d;
   const std::function<bool(std::string)> non_empty = [](const std::string& s) { return !s.empty(); };
   d.cache = r.required<std::string>(m, "cache", w, "the path of an HDF5 cache (kplab prepare)", non_empty);
   d.schema = r.required<std::string>(m, "schema", w, "the path of a schema file", non_empty);
   d.train_splits = read_splits(r, m, "train_splits", d.train_splits, false);
   d.val_splits = read_splits(r, m, "val_splits", d.val_splits, true);
+  r.optional<int64_t>(m, "train_limit", w, d.train_limit, "a count of people >= 0 (0 = all)",
+                      [](int64_t v) { return v >= 0; });
   r.optional<double>(m, "sigma", w, d.sigma, "a Gaussian sigma in heatmap cells > 0", positive);
   r.optional<int>(m, "workers", w, d.workers, "a thread count >= 0 (0 = all cores)", [](int v) { return v >= 0; });
   r.optional<bool>(m, "augment", w, d.augment, "true or false");
@@ -542,6 +544,7 @@ YAML::Node document_from_fields(const Experiment& e) {
   data["schema"] = e.data.schema;
   data["train_splits"] = splits_node(e.data.train_splits);
   data["val_splits"] = splits_node(e.data.val_splits);
+  if (e.data.train_limit > 0) data["train_limit"] = e.data.train_limit;
   data["sigma"] = number_text(e.data.sigma);
   data["workers"] = e.data.workers;
   data["augment"] = e.data.augment;

@@ -49,6 +49,8 @@ struct DataConfig {
   std::string schema;                // schema file (flip pairs, PCK joints)
   std::vector<int> train_splits = {0};
   std::vector<int> val_splits = {1};
+  int64_t train_limit = 0;           // train on the first N people of the train splits (cache order; the
+                                     // splits are shuffled by prepare): a small-data budget; 0 = all
   double sigma = 2.0;                // heatmap Gaussian sigma, in heatmap cells
   int workers = 0;                   // decode threads; 0 = all cores
   bool augment = true;

@@ -328,6 +328,7 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
     LoaderOptions lo;
     lo.batch_size = static_cast<int>(phase.batch_size);
     lo.splits = exp.data.train_splits;
+    lo.max_samples = exp.data.train_limit;
     lo.seed = exp.seed + 1000003ULL * static_cast<uint64_t>(p);
     lo.workers = exp.data.workers;
     lo.rank = rank;

@@ -3,6 +3,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <algorithm>
 #include <set>
 
 #include "core/error.h"
@@ -62,12 +63,31 @@ TEST(Loader, ServesEverySampleOfTheSplitOncePerEpoch) {
   }
 }
 
+
 std::vector<int64_t> epoch_order(Loader& loader, int64_t epoch) {
   std::vector<int64_t> order;
   loader.start_epoch(epoch);
   while (auto b = loader.next())
     for (int64_t i = 0; i < b->index.size(0); ++i) order.push_back(b->index[i].item<int64_t>());
   return order;
+}
+
+TEST(Loader, MaxSamplesServesTheFirstPeopleOfTheSplitsOnly) {
+  test::TempDir dir;
+  auto cache = synthetic_cache(dir, 30, false);
+  LoaderOptions lo;
+  lo.batch_size = 4;
+  lo.splits = {0};
+  lo.drop_last = false;
+  lo.max_samples = 5;
+  Loader loader(cache, lo);
+  ASSERT_EQ(loader.num_samples(), 5);
+  std::vector<int64_t> first;  // the first five train rows in cache order
+  for (int64_t i = 0; i < cache->size() && first.size() < 5; ++i)
+    if (cache->split[i] == 0) first.push_back(i);
+  std::vector<int64_t> served = epoch_order(loader, 0);
+  std::sort(served.begin(), served.end());
+  EXPECT_EQ(served, first);
 }
 
 TEST(Loader, OrderDependsOnlyOnSeedAndEpoch) {
