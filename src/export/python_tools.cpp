@@ -37,6 +37,7 @@ std::string last_line(const std::string& path) {
 }  // namespace
 
 std::string python_venv() { return env_or("KPLAB_VENV", std::string(KPLAB_SOURCE_DIR) + "/.venv"); }
+std::string source_tree() { return KPLAB_SOURCE_DIR; }
 std::string python_tools_dir() { return env_or("KPLAB_PY_TOOLS", std::string(KPLAB_SOURCE_DIR) + "/tools/py"); }
 
 bool python_tool_available(const std::string& script, std::string* why) {

@@ -16,6 +16,8 @@ namespace kplab::onnx_export {
 std::string python_venv();
 // The helper scripts: $KPLAB_PY_TOOLS, else the source tree's tools/py.
 std::string python_tools_dir();
+// The source tree this kplab was built from (where datasets/ ships its schemas).
+std::string source_tree();
 
 // True when the venv's python and `script` exist; otherwise false with the
 // reason (naming tools/setup.sh) in *why. Packages inside the venv are checked

@@ -51,7 +51,7 @@ int eval(int argc, char** argv) {
   eo.tflite = r["tflite"].as<std::string>();
   eo.threads = r["threads"].as<int>();
   nlohmann::json j = evaluate_run(run, eo);
-  const Schema schema = load_schema(j["schema"].get<std::string>());
+  const std::vector<std::string> joints = j["joints"].get<std::vector<std::string>>();
   const std::string data = j["data"];
   const std::string checkpoint = eo.tflite.empty() ? j["checkpoint"].get<std::string>() : eo.tflite + " (LiteRT)";
 
@@ -75,7 +75,7 @@ int eval(int argc, char** argv) {
                 percent(m["pck@0.2_occluded"]).c_str());
   }
   std::printf("per joint PCK@0.2 (%s):\n", eo.decoder.c_str());
-  for (const auto& name : schema.joints) std::printf("  %-16s %s\n", name.c_str(), percent(j["per_joint"][name]).c_str());
+  for (const auto& name : joints) std::printf("  %-16s %s\n", name.c_str(), percent(j["per_joint"][name]).c_str());
   json_out.write(j);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "data/split.h"
 #include "core/subprocess.h"
 #include "eval/evaluate.h"
+#include "export/python_tools.h"
 #include "export/tflite_export.h"
 #include "models/registry.h"
 #include "train/experiment.h"
@@ -29,13 +30,26 @@ RunModel load_run_model(const std::string& run, const std::string& which) {
   return r;
 }
 
-std::string run_schema_text(const RunModel& rm) {
-  if (!rm.meta.schema_yaml.empty()) return rm.meta.schema_yaml;
+Schema run_schema(const RunModel& rm) {
+  if (!rm.meta.schema_yaml.empty()) return parse_schema(rm.meta.schema_yaml, rm.checkpoint + " (its schema)");
   const YAML::Node config = YAML::Load(rm.meta.config);
-  if (!config["data"] || !config["data"]["schema"] || !config["data"]["schema"].IsScalar()) return "";
+  if (!config["data"] || !config["data"]["schema"] || !config["data"]["schema"].IsScalar())
+    throw input_error(rm.checkpoint, "config data.schema", "the schema the model was trained in", "none");
   const std::string path = config["data"]["schema"].as<std::string>();
   std::error_code ec;
-  return std::filesystem::is_regular_file(path, ec) ? load_schema(path).text : "";
+  const std::filesystem::path shipped = std::filesystem::path(onnx_export::source_tree()) / path;
+  if (!std::filesystem::is_regular_file(path, ec) && std::filesystem::path(path).is_relative() &&
+      std::filesystem::is_regular_file(shipped, ec))
+    return load_schema(shipped.string());
+  return load_schema(path);  // (a missing file is named by the error)
+}
+
+std::string run_schema_text(const RunModel& rm) {
+  try {
+    return run_schema(rm).text;
+  } catch (const Error&) {  // exports without a findable schema carry none; predict then asks for --schema
+    return "";
+  }
 }
 
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
@@ -49,7 +63,7 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
                                   const RunEvalOptions& o) {
   rm.model->to(torch::Device(o.device));
   rm.model->set_memory_format(parse_memory_format("auto", torch::Device(o.device)));
-  const Schema schema = load_schema(exp.data.schema);
+  const Schema schema = run_schema(rm);
   EvalOptions eo;
   eo.splits = {parse_split_name(o.split)};
   eo.decoder = o.decoder;
@@ -69,7 +83,8 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
   j["split"] = o.split;
   j["checkpoint"] = rm.checkpoint;
   j["data"] = data;
-  j["schema"] = exp.data.schema;
+  j["schema"] = schema.path;
+  j["joints"] = schema.joints;
   return j;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "data/cache.h"
+#include "data/schema.h"
 #include "model/pose_model.h"
 #include "train/checkpoint.h"
 #include "train/experiment.h"
@@ -22,6 +23,11 @@ struct RunModel {
 // (older checkpoints) the file its experiment names when it exists from
 // here, else "". Exports write it into their metadata (kplab.schema).
 std::string run_schema_text(const RunModel& rm);
+
+// The schema itself: the checkpoint's copy, else the file its experiment
+// names, as given or (a schema shipped in datasets/) in kplab's source tree,
+// so a run or zoo folder evaluates from any working directory.
+Schema run_schema(const RunModel& rm);
 
 // `which` "best": RUN/checkpoints/best.pt (by validation PCK), else last.pt;
 // "last": last.pt (the weights the run ended with). Other names are errors.
