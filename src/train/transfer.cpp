@@ -7,6 +7,7 @@
 #include "data/schema.h"
 #include "train/checkpoint.h"
 #include "train/freeze.h"
+#include "train/trained_schema.h"
 
 namespace fs = std::filesystem;
 
@@ -21,18 +22,13 @@ std::string shape_text(const torch::Tensor& t) {
 }
 
 // The source's joint names: saved in the checkpoint, or (older checkpoints)
-// those of the schema its config names.
+// those of the schema it was trained in.
 std::vector<std::string> source_joints(const Checkpoint& c, const std::string& path, int64_t k) {
   if (!c.joint_names.empty()) return c.joint_names;
-  const YAML::Node config = YAML::Load(c.config);
-  const std::string schema = config["data"] && config["data"]["schema"] ? config["data"]["schema"].as<std::string>() : "";
-  if (schema.empty() || !fs::exists(schema))
-    throw input_error(path, "joint names", "saved in the checkpoint or a schema file its config names",
-                      schema.empty() ? std::string("neither") : "'" + schema + "', which does not exist from here");
-  std::vector<std::string> joints = load_schema(schema).joints;
-  if (static_cast<int64_t>(joints.size()) != k)
-    throw input_error(path, "joint names", str(k, " (the model's keypoints)"), str(joints.size(), " in ", schema));
-  return joints;
+  const Schema schema = checkpoint_schema(c, path);
+  if (schema.num_joints() != k)
+    throw input_error(path, "joint names", str(k, " (the model's keypoints)"), str(schema.num_joints(), " in ", schema.path));
+  return schema.joints;
 }
 
 bool wanted(const std::string& name, const std::vector<std::string>& patterns) {

@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cxxopts.hpp>
-#include <yaml-cpp/yaml.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -30,6 +29,7 @@
 #include "data/person_boxes.h"
 #include "data/raw_dataset.h"
 #include "data/schema.h"
+#include "train/trained_schema.h"
 #include "export/onnx_graph.h"
 #include "json_output.h"
 #include "posture/joint_angles.h"
@@ -88,22 +88,11 @@ struct OnnxModel {
 
 // The schema: --schema when given, else the one the exported file carries
 // (kplab.schema), else (files exported before it did) the schema file its
-// experiment names, when that exists from here.
+// experiment names, when that is found (find_experiment_schema).
 Schema predict_schema(const std::string& flag, const OnnxModel& m) {
   if (!flag.empty()) return load_schema(flag);
   if (!m.schema_yaml.empty()) return parse_schema(m.schema_yaml, m.path + " (metadata kplab.schema)");
-  if (!m.experiment_yaml.empty()) {
-    YAML::Node config;
-    try {
-      config = YAML::Load(m.experiment_yaml);
-    } catch (const YAML::Exception&) {  // unreadable metadata: the error below says what to do
-    }
-    if (config.IsMap() && config["data"] && config["data"]["schema"] && config["data"]["schema"].IsScalar()) {
-      const std::string path = config["data"]["schema"].as<std::string>();
-      std::error_code ec;
-      if (fs::is_regular_file(path, ec)) return load_schema(path);
-    }
-  }
+  if (const auto named = find_experiment_schema(m.experiment_yaml)) return load_schema(*named);
   throw input_error(m.path, "metadata kplab.schema",
                     "the schema the model was trained in (written by kplab export from a run)",
                     "none; pass --schema FILE");

@@ -9,10 +9,10 @@
 #include "data/split.h"
 #include "core/subprocess.h"
 #include "eval/evaluate.h"
-#include "export/python_tools.h"
 #include "export/tflite_export.h"
 #include "models/registry.h"
 #include "train/experiment.h"
+#include "train/trained_schema.h"
 
 namespace kplab::cli {
 
@@ -30,19 +30,7 @@ RunModel load_run_model(const std::string& run, const std::string& which) {
   return r;
 }
 
-Schema run_schema(const RunModel& rm) {
-  if (!rm.meta.schema_yaml.empty()) return parse_schema(rm.meta.schema_yaml, rm.checkpoint + " (its schema)");
-  const YAML::Node config = YAML::Load(rm.meta.config);
-  if (!config["data"] || !config["data"]["schema"] || !config["data"]["schema"].IsScalar())
-    throw input_error(rm.checkpoint, "config data.schema", "the schema the model was trained in", "none");
-  const std::string path = config["data"]["schema"].as<std::string>();
-  std::error_code ec;
-  const std::filesystem::path shipped = std::filesystem::path(onnx_export::source_tree()) / path;
-  if (!std::filesystem::is_regular_file(path, ec) && std::filesystem::path(path).is_relative() &&
-      std::filesystem::is_regular_file(shipped, ec))
-    return load_schema(shipped.string());
-  return load_schema(path);  // (a missing file is named by the error)
-}
+Schema run_schema(const RunModel& rm) { return checkpoint_schema(rm.meta, rm.checkpoint); }
 
 std::string run_schema_text(const RunModel& rm) {
   try {
