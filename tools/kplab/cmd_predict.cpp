@@ -593,17 +593,21 @@ std::vector<std::string> rep_angle_parts(const std::string& name) {
 int predict(int argc, char** argv) {
   cxxopts::Options opts(argv[0],
                         "Predict keypoints for images or a video through an exported ONNX model in OpenCV DNN (the\n"
-                        "runtime path phones use, not LibTorch). Each image or frame is padded to a centred square\n"
-                        "(aspect kept), resized to the model's input, and its keypoints mapped back to the original\n"
-                        "pixels. Writes to --out (created if missing; files of the same name are replaced):\n"
+                        "runtime path phones use, not LibTorch). The person is found in two passes (--crop two-pass:\n"
+                        "the whole frame padded to a centred square, then a re-crop around the joints seen); in a\n"
+                        "video, later frames are cropped around the previous frame's pose; with --boxes, one crop\n"
+                        "per given box. Keypoints are mapped back to the original pixels; in a video they are\n"
+                        "smoothed (--keypoint-filter). Writes to --out (created if missing; files of the same name\n"
+                        "are replaced):\n"
                         "  NAME_pose.jpg        skeleton overlay per image\n"
                         "  NAME_pose.avi        overlay video (MJPG) for a video input\n"
                         "  frames/000123.jpg    overlay per video frame, with --save-frames\n"
-                        "  keypoints.csv        one row per image/frame: source,frame, JOINT_x,JOINT_y,JOINT_v per\n"
+                        "  keypoints.csv        one row per person: source,frame, JOINT_x,JOINT_y,JOINT_v per\n"
                         "                       joint, then joint angles in degrees (knee: hip-knee-ankle, hip:\n"
                         "                       shoulder-hip-knee, neck_inclination: neck->head_top from the image\n"
                         "                       vertical, + leaning to the image's right); empty when a joint's\n"
-                        "                       visibility is below --min-visibility\n"
+                        "                       visibility is below --min-visibility; then confidence (mean\n"
+                        "                       visibility) and crop (frame, two-pass, tracked or box)\n"
                         "  reps.json            video only: repetitions of --rep-angle (moving median over --smooth\n"
                         "                       frames, counted when it goes below --rep-low and back above\n"
                         "                       --rep-high)\n"
@@ -613,8 +617,8 @@ int predict(int argc, char** argv) {
       ("input", "an image, a folder of images (.jpg .jpeg .png .bmp, sorted) or a video (.mp4 .avi .mov .mkv)",
        cxxopts::value<std::string>())
       ("out", "output folder", cxxopts::value<std::string>())
-      ("schema", "keypoint schema file: joint names and skeleton; K must match the model (default: the schema the\n"
-                 "exported model carries)", cxxopts::value<std::string>()->default_value(""))
+      ("schema", "keypoint schema file: joint names and skeleton; K must match the model (default: the schema "
+                 "the exported model carries)", cxxopts::value<std::string>()->default_value(""))
       ("decoder", "auto (the heatmaps' peaks when the model outputs heatmaps, else its coords), heatmap or regression",
        cxxopts::value<std::string>()->default_value("auto"))
       ("min-visibility", "joints below this visibility are not drawn and void their angles", cxxopts::value<double>()->default_value("0.5"))
