@@ -3,7 +3,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -41,21 +40,25 @@ uLong crc_of(const unsigned char* p, uint64_t size) {
   return crc;
 }
 
-// The CRC-32 of what a raw deflate stream (zip method 8; small entries such
-// as LibTorch's code/ files) inflates to.
-uLong crc_of_deflated(const unsigned char* p, uint64_t size, const std::string& path, const std::string& name) {
+// Inflates a raw deflate stream (zip method 8; small entries such as
+// LibTorch's code/ files), returning the CRC-32 of what it inflates to and
+// appending that to `out` when given.
+uLong inflate_entry(const unsigned char* p, uint64_t size, const std::string& path, const std::string& name,
+                    std::string* out) {
   z_stream z{};
   if (inflateInit2(&z, -MAX_WBITS) != Z_OK) throw Error(str(path, ": entry ", name, ": zlib cannot start inflating"));
-  std::vector<unsigned char> out(1 << 16);
+  std::vector<unsigned char> buffer(1 << 16);
   uLong crc = crc32(0L, Z_NULL, 0);
   z.next_in = const_cast<unsigned char*>(p);
   z.avail_in = static_cast<uInt>(std::min<uint64_t>(size, UINT32_MAX));
   int rc = Z_OK;
   while (rc == Z_OK) {
-    z.next_out = out.data();
-    z.avail_out = static_cast<uInt>(out.size());
+    z.next_out = buffer.data();
+    z.avail_out = static_cast<uInt>(buffer.size());
     rc = inflate(&z, Z_NO_FLUSH);
-    crc = crc32(crc, out.data(), static_cast<uInt>(out.size() - z.avail_out));
+    const uInt got = static_cast<uInt>(buffer.size() - z.avail_out);
+    crc = crc32(crc, buffer.data(), got);
+    if (out) out->append(reinterpret_cast<const char*>(buffer.data()), got);
     if (rc == Z_BUF_ERROR && z.avail_in == 0) break;
   }
   inflateEnd(&z);
@@ -69,10 +72,32 @@ constexpr uint32_t kEndOfDirectory = 0x06054b50, kZip64Locator = 0x07064b50, kZi
 
 }  // namespace
 
-void verify_zip_crcs(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw input_error(path, "file", "a readable file", "cannot open it");
-  const std::vector<unsigned char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+const ZipEntry* VerifiedZip::find(const std::string& name) const {
+  for (const ZipEntry& e : entries)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+std::string VerifiedZip::contents(const ZipEntry& e) const {
+  if (e.method == 0) return std::string(reinterpret_cast<const char*>(&bytes[e.begin]), e.size);
+  std::string out;
+  inflate_entry(&bytes[e.begin], e.size, path, e.name, &out);
+  return out;
+}
+
+uint64_t VerifiedZip::uncompressed_size(const ZipEntry& e) const {
+  return e.method == 0 ? e.size : contents(e).size();
+}
+
+VerifiedZip read_verified_zip(const std::string& path) {
+  VerifiedZip zip;
+  zip.path = path;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw input_error(path, "file", "a readable file", "cannot open it");
+    zip.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::vector<unsigned char>& data = zip.bytes;
   const Bytes r{data, path};
   // The end-of-directory record: the last signature match within 64 KiB + 22 bytes of the end.
   int64_t eocd = -1;
@@ -120,12 +145,14 @@ void verify_zip_crcs(const std::string& path) {
     const uint64_t begin = local + 30 + r.get(local + 26, 2, "name length") + r.get(local + 28, 2, "extra length");
     if (begin > data.size() || data.size() - begin < size)
       throw input_error(path, str("entry ", name), str(size, " bytes of data"), "the end of the file (truncated?)");
-    const uLong actual = method == 0 ? crc_of(&data[begin], size) : crc_of_deflated(&data[begin], size, path, name);
+    const uLong actual = method == 0 ? crc_of(&data[begin], size) : inflate_entry(&data[begin], size, path, name, nullptr);
     if (actual != crc)
       throw input_error(path, str("entry ", name), str("CRC-32 ", std::hex, crc),
                         str(std::hex, actual, std::dec, ": the file is damaged (a changed byte), refused"));
+    zip.entries.push_back({name, method, begin, size});
     at += 46 + name_len + extra_len + comment_len;
   }
+  return zip;
 }
 
 }  // namespace kplab

@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "data/cache_seal.h"
 
 namespace kplab {
 
@@ -82,7 +83,9 @@ void write_cache(const std::string& path, const CacheData& d, const std::string&
   try {
     H5::FileAccPropList in_memory;
     H5Pset_fapl_core(in_memory.getId(), 64 << 20, /*backing_store=*/0);
-    H5::H5File f(path, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, in_memory);
+    H5::FileCreatPropList with_seal_room;
+    with_seal_room.setUserblock(kCacheSealBytes);
+    H5::H5File f(path, H5F_ACC_TRUNC, with_seal_room, in_memory);
     if (d.encoding == "jpeg") {
       rows(d.jpeg.size(), 1, "images");
       H5::VarLenType vtype(H5::PredType::NATIVE_UINT8);
@@ -121,12 +124,15 @@ void write_cache(const std::string& path, const CacheData& d, const std::string&
     f.flush(H5F_SCOPE_GLOBAL);
     const ssize_t size = H5Fget_file_image(f.getId(), nullptr, 0);
     KP_CHECK(size > 0, path, ": writing the HDF5 cache failed: no file image from HDF5's core driver");
-    image.resize(size);
-    KP_CHECK(H5Fget_file_image(f.getId(), image.data(), image.size()) == size,
+    // The core driver's image starts at the superblock: the user block (the
+    // seal's room) goes in front of it, as HDF5 lays it out on disk.
+    image.resize(kCacheSealBytes + size);
+    KP_CHECK(H5Fget_file_image(f.getId(), image.data() + kCacheSealBytes, size) == size,
              path, ": writing the HDF5 cache failed: the file image changed size");
   } catch (const H5::Exception& e) {
     throw Error(str(path, ": writing the HDF5 cache failed in ", e.getFuncName(), ": ", e.getDetailMsg()));
   }
+  seal_cache_image(image);
   write_whole_file(path, image.data(), image.size(), name_in_errors);
 }
 
@@ -229,7 +235,9 @@ struct Reader {
 CacheData read_cache(const std::string& path) {
   if (!std::filesystem::is_regular_file(path))
     throw input_error(path, "cache", "an existing HDF5 file (make one with kplab prepare)", "no such file");
-  if (!H5::H5File::isHdf5(path)) throw input_error(path, "cache", "an HDF5 file", "another kind of file");
+  if (!has_cache_seal(path) && !H5::H5File::isHdf5(path))
+    throw input_error(path, "cache", "an HDF5 file", "another kind of file");
+  check_cache_seal(path);  // before libhdf5 parses it: it crashes on some damaged files
   CacheData d;
   try {
     H5::H5File f(path, H5F_ACC_RDONLY);

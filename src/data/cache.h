@@ -11,6 +11,9 @@
 //   image_id   int32   [N]      index of the source image (people of one image share it)
 //   split      uint8   [N]      0 train, 1 val, 2 test
 //   attributes: format_version, schema, joint_names, image_size, encoding, command, seed
+//
+// The first 512 bytes (HDF5's user block) are kplab's seal: size and CRC-32
+// of the rest, checked before HDF5 reads the file (data/cache_seal.h).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +22,7 @@
 
 namespace kplab {
 
-constexpr int kCacheFormatVersion = 1;
+constexpr int kCacheFormatVersion = 2;  // 2: sealed (data/cache_seal.h)
 
 struct CacheData {
   int image_size = 0;                 // S

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/zip_integrity.h"
 #include "model/weights_check.h"
+#include "train/pickle_check.h"
 
 namespace kplab {
 
@@ -66,11 +67,12 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
   out.commit();
 }
 
-static Checkpoint read_checkpoint(const std::string& path, torch::nn::Module* model, const std::string& model_description,
+static Checkpoint read_checkpoint(const VerifiedZip& zip, torch::nn::Module* model, const std::string& model_description,
                                   torch::optim::Optimizer* optimizer) {
+  const std::string& path = zip.path;
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(path);
+    archive.load_from(reinterpret_cast<const char*>(zip.bytes.data()), zip.bytes.size());  // the bytes just checked
   } catch (const c10::Error& e) {
     throw input_error(path, "checkpoint", "a kplab checkpoint", "an unreadable file");
   }
@@ -127,12 +129,13 @@ static Checkpoint read_checkpoint(const std::string& path, torch::nn::Module* mo
 Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, const std::string& model_description,
                            torch::optim::Optimizer* optimizer) {
   if (!std::filesystem::is_regular_file(path)) throw input_error(path, "checkpoint", "an existing file", "no such file");
-  verify_zip_crcs(path);  // LibTorch would load a damaged file without a word
+  const VerifiedZip zip = read_verified_zip(path);  // LibTorch would load a damaged file without a word
+  check_archive_pickles(zip);  // nor check a storage against its record
   // Damaged contents with valid CRCs make LibTorch's reader and tensors throw
   // c10::Error, torch::jit::ErrorReport, std::runtime_error or std::out_of_range
   // (found by fuzzing, tests/fuzz/corpus/checkpoint): one line naming the file.
   try {
-    return read_checkpoint(path, model, model_description, optimizer);
+    return read_checkpoint(zip, model, model_description, optimizer);
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

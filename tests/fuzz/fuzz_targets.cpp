@@ -207,6 +207,8 @@ int fuzz_cache(const uint8_t* data, size_t size) {
   return guarded("cache", [&] { read_cache(file.string()); });
 }
 
+namespace {
+
 // The model of the checkpoint seeds: blazepose_lite cut down to a few thousand weights.
 const char* const kTinyModel =
     "{input_size: 64, num_keypoints: 2, stem: 4, widths: [4, 4, 4, 4], depths: [1, 1, 1, 1], decoder: 4, "
@@ -221,10 +223,8 @@ uint32_t crc32(const uint8_t* p, size_t n) {
   return ~c;
 }
 
-// Rewrites the CRC-32 of every stored (uncompressed) zip entry to match its
-// data, in the central directory (and the local header), so that mutated bytes
-// get past load_checkpoint's CRC check into LibTorch's reader. Leaves bytes it
-// cannot follow as they are.
+}  // namespace
+
 std::string with_fixed_crcs(std::string z) {
   auto u16 = [&](size_t at) { return at + 2 <= z.size() ? uint32_t(uint8_t(z[at]) | uint8_t(z[at + 1]) << 8) : 0u; };
   auto u32 = [&](size_t at) { return at + 4 <= z.size() ? u16(at) | u16(at + 2) << 16 : 0u; };
@@ -252,6 +252,8 @@ std::string with_fixed_crcs(std::string z) {
   return z;
 }
 
+namespace {
+
 void load_checkpoint_file(const fs::path& file) {
   bool metadata_ok = false;
   guarded("checkpoint", [&] {
@@ -266,6 +268,8 @@ void load_checkpoint_file(const fs::path& file) {
     load_checkpoint(file.string(), model.get(), yaml_text(model->describe()), &optimizer);
   });
 }
+
+}  // namespace
 
 int fuzz_checkpoint(const uint8_t* data, size_t size) {
   const fs::path file = folder("checkpoint") / "checkpoint.pt";

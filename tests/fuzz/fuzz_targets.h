@@ -30,6 +30,11 @@ int fuzz_cache(const uint8_t* data, size_t size);
 // bytes with their zip CRCs made to match, to get past the CRC check.
 int fuzz_checkpoint(const uint8_t* data, size_t size);
 
+// `zip` with the CRC-32 of every stored entry rewritten to match its data (in
+// the central directory and the local header): mutated bytes then get past
+// load_checkpoint's CRC check. Bytes it cannot follow are left as they are.
+std::string with_fixed_crcs(std::string zip);
+
 // Separates the parts of an input: data.yaml | label file (yolo), experiment | overrides (yaml).
 inline const std::string kPartSeparator = "\n#--kplab-fuzz-part--\n";
 

@@ -1,12 +1,17 @@
 // A damaged checkpoint is refused by name: one changed byte in a weight (its
 // zip entry's CRC-32 no longer matches) or a file cut short. LibTorch alone
-// loaded the first and gave slightly different numbers.
+// loaded the first and gave slightly different numbers. Damage behind a
+// matching CRC (found by fuzzing): a pickle whose tensor storage claims more
+// bytes than its record (LibTorch's tensors then read past their buffer) or a
+// memo index far past the table (LibTorch allocates up to 68 GB for it).
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "core/zip_integrity.h"
+#include "fuzz/fuzz_targets.h"
 #include "models/registry.h"
 #include "robustness/robustness_fixtures.h"
 #include "support/cli_run.h"
@@ -41,6 +46,34 @@ struct Saved {
   }
 };
 
+// Rewrites the contents of the entry whose name ends in `suffix` through `edit`
+// (same size) and makes its CRC-32 match again: damage the CRC cannot see.
+void edit_entry_behind_its_crc(const std::string& path, const std::string& suffix,
+                               const std::function<void(std::string&)>& edit) {
+  std::string bytes = test::slurp(path);
+  const VerifiedZip zip = read_verified_zip(path);
+  for (const ZipEntry& e : zip.entries) {
+    if (e.name.size() < suffix.size() || e.name.compare(e.name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    ASSERT_EQ(e.method, 0u) << e.name;
+    std::string data = bytes.substr(e.begin, e.size);
+    edit(data);
+    ASSERT_EQ(data.size(), e.size);
+    bytes.replace(e.begin, e.size, data);
+    test::write_file(path, fuzz::with_fixed_crcs(bytes));
+    ASSERT_NO_THROW(verify_zip_crcs(path));
+    return;
+  }
+  FAIL() << "no entry *" << suffix << " in " << path;
+}
+
+// Replaces the first `from` in `data` with `to` (same size).
+void replace_once(std::string& data, const std::string& from, const std::string& to) {
+  const size_t at = data.find(from);
+  ASSERT_NE(at, std::string::npos) << "pattern not found";
+  data.replace(at, from.size(), to);
+}
+
 TEST(DamagedCheckpoint, AnIntactOneLoads) {
   Saved s;
   EXPECT_NO_THROW(verify_zip_crcs(s.path));
@@ -58,6 +91,39 @@ TEST(DamagedCheckpoint, AFileCutShortIsRefused) {
   Saved s;
   test::cut_file(s.path, fs::file_size(s.path) * 2 / 3);
   test::expect_error_with([&] { s.load(); }, {s.path, "zip"});
+}
+
+TEST(DamagedCheckpoint, AStorageClaimingMoreBytesThanItsRecordIsRefused) {
+  Saved s;
+  // The first storage is format_version's: ('storage', torch.LongStorage, '0', 'cpu', 1), 8 bytes.
+  // Say 4 elements (32 bytes) instead.
+  edit_entry_behind_its_crc(s.path, "/data.pkl", [](std::string& pkl) {
+    replace_once(pkl, std::string("X\x03\x00\x00\x00" "cpuq\x06K\x01t", 13), std::string("X\x03\x00\x00\x00" "cpuq\x06K\x04t", 13));
+  });
+  {  // LibTorch alone takes it: the lie is only caught by comparing with the record
+    torch::serialize::InputArchive archive;
+    EXPECT_NO_THROW(archive.load_from(s.path));
+  }
+  test::expect_error_with([&] { s.load(); }, {s.path, "data.pkl", "storage '0' of 4 x 8 bytes", "8 bytes", "damaged"});
+}
+
+TEST(DamagedCheckpoint, AMemoIndexPastTheTableIsRefused) {
+  Saved s;
+  // LONG_BINPUT 256 -> 4294967295: LibTorch's unpickler would grow its memo to 2^32 entries (68 GB).
+  edit_entry_behind_its_crc(s.path, "/data.pkl", [](std::string& pkl) {
+    replace_once(pkl, std::string("r\x00\x01\x00\x00", 5), std::string("r\xff\xff\xff\xff", 5));
+  });
+  test::expect_error_with([&] { s.load(); }, {s.path, "data.pkl", "memo index at most 256", "4294967295"});
+}
+
+TEST(DamagedCheckpoint, AStringLongerThanThePickleIsRefused) {
+  Saved s;
+  // BINUNICODE 'format_version' (14 bytes) claiming 2^31: LibTorch allocates that before reading.
+  edit_entry_behind_its_crc(s.path, "/data.pkl", [](std::string& pkl) {
+    replace_once(pkl, std::string("X\x0e\x00\x00\x00" "format_version", 19),
+                 std::string("X\x00\x00\x00\x80" "format_version", 19));
+  });
+  test::expect_error_with([&] { s.load(); }, {s.path, "data.pkl", "2147483648 more bytes", "damaged"});
 }
 
 TEST(DamagedCheckpoint, EvalOfARunWithADamagedCheckpointFailsNamingIt) {
