@@ -17,6 +17,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "train/experiment_paths.h"
 #include "core/yaml_read.h"
 #include "data/split.h"
 
@@ -103,6 +104,7 @@ void merge_into(YAML::Node base, const YAML::Node& child, const std::string& pre
 Document load_chain(const std::string& path, std::vector<std::pair<std::string, std::string>>& chain) {
   YAML::Node root = YAML::Clone(load_yaml_file(path));
   if (!root.IsMap()) throw input_error(path, "top level", "a mapping of experiment keys", describe_node(root));
+  resolve_experiment_paths(root, path);  // relative to this file, before a child's values merge in
 
   const YAML::Node& croot = root;
   const YAML::Node base_node = croot["base"];
@@ -630,9 +632,12 @@ Experiment parse_experiment(const YAML::Node& document, const std::string& where
   }
 }
 
-std::string experiment_yaml(const Experiment& e) {
+std::string experiment_yaml(const Experiment& e, const std::string& folder) {
+  YAML::Node doc = YAML::Clone(e.effective && !e.effective.IsNull() ? e.effective : document_from_fields(e));
+  if (!folder.empty()) relativize_experiment_paths(doc, folder);
+  else untag_experiment_paths(doc);
   YAML::Emitter out;
-  out << (e.effective && !e.effective.IsNull() ? e.effective : document_from_fields(e));
+  out << doc;
   return std::string(out.c_str()) + "\n";
 }
 

@@ -2,8 +2,10 @@
 // seed. A file may inherit from another with `base:` (maps merge key by key,
 // lists are replaced whole); `--set a.b.c=value` overrides apply last
 // (`phases.1.epochs=3` indexes lists). Unknown keys and wrong types fail
-// naming the key and the file. Relative paths (cache, schema) are taken
-// from the working directory.
+// naming the key and the file. Relative paths in a file (data.cache,
+// data.schema, init.from, base) are relative to that file; in --set values,
+// to the working directory (train/experiment_paths.h). An Experiment's fields
+// hold paths that work from the working directory.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -93,7 +95,9 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
 // Validates and converts an already merged document; `where` names it in errors.
 Experiment parse_experiment(const YAML::Node& document, const std::string& where);
 
-// The effective config as YAML text.
-std::string experiment_yaml(const Experiment& e);
+// The effective config as YAML text, for a file in `folder` (its relative
+// paths rewritten relative to it); "" keeps them as they work from the
+// working directory.
+std::string experiment_yaml(const Experiment& e, const std::string& folder = "");
 
 }  // namespace kplab

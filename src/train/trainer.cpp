@@ -244,13 +244,13 @@ TrainResult train(const Experiment& exp, const TrainOptions& options, const Mode
   std::unique_ptr<TensorBoardLog> tensorboard;  // `tensorboard --logdir runs` (rank 0)
   if (main_rank) {
     tensorboard = std::make_unique<TensorBoardLog>(options.run_dir);
-    write_text((run / "config.yaml").string(), experiment_yaml(exp));
+    write_text((run / "config.yaml").string(), experiment_yaml(exp, options.run_dir));
     if (!options.resume && !options.command.empty()) write_text((run / "command.txt").string(), options.command + "\n");
     if (transfer) write_text((run / "init.json").string(), transfer->json().dump(2) + "\n");
   }
 
   Checkpoint state;
-  state.config = experiment_yaml(exp);
+  state.config = experiment_yaml(exp, options.run_dir);  // as config.yaml says it: paths relative to the run
   state.model = description;
   state.joint_names = schema.joints;
   state.schema_yaml = schema.text;

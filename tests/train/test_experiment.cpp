@@ -14,6 +14,7 @@
 #include "support/expect_error.h"
 #include "support/temp_dir.h"
 #include "train/experiment.h"
+#include "train/experiment_paths.h"
 
 namespace kplab {
 namespace {
@@ -163,8 +164,8 @@ TEST(ExperimentLoad, MinimalFileGetsTheDefaults) {
   EXPECT_EQ(e.model, "blazepose_lite");
   ASSERT_TRUE(e.model_options.IsMap());
   EXPECT_EQ(e.model_options.size(), 0u);
-  EXPECT_EQ(e.data.cache, "runs/x.h5");  // relative paths stay as written (taken from the working directory)
-  EXPECT_EQ(e.data.schema, "datasets/lsp.yaml");
+  EXPECT_EQ(e.data.cache, dir.file("runs/x.h5"));  // relative to the file that names it
+  EXPECT_EQ(e.data.schema, dir.file("datasets/lsp.yaml"));
   EXPECT_EQ(e.data.train_splits, std::vector<int>{0});
   EXPECT_EQ(e.data.val_splits, std::vector<int>{1});
   EXPECT_EQ(e.data.sigma, data_defaults.sigma);
@@ -305,7 +306,7 @@ TEST(ExperimentBase, ChildOverridesOneNestedKeyAndKeepsSiblings) {
   EXPECT_FLOAT_EQ(e.data.augmentation.rotate_deg, 5.0f);
   EXPECT_FLOAT_EQ(e.data.augmentation.scale_min, 0.8f);  // sibling kept from the base
   EXPECT_EQ(e.data.augmentation.warp, WarpBackend::OpenCV);
-  EXPECT_EQ(e.data.cache, "runs/lsp.h5");
+  EXPECT_EQ(e.data.cache, dir.file("runs/lsp.h5"));
   EXPECT_EQ(e.model, "blazepose_full");
   EXPECT_EQ(e.model_options["width"].as<double>(), 1.0);
   EXPECT_EQ(e.model_options["input_size"].as<int>(), 128);  // mappings merge at every depth
@@ -349,7 +350,7 @@ TEST(ExperimentBase, ChainOfTwoBases) {
   EXPECT_EQ(e.seed, 9u);             // child wins over parent
   EXPECT_EQ(e.data.sigma, 3.0);      // parent wins over grandparent
   EXPECT_EQ(e.data.workers, 1);
-  EXPECT_EQ(e.data.cache, "runs/lsp.h5");  // from the grandparent
+  EXPECT_EQ(e.data.cache, dir.file("runs/lsp.h5"));  // from the grandparent
   EXPECT_EQ(e.phases.size(), 2u);
 }
 
@@ -369,6 +370,75 @@ TEST(ExperimentBase, PathsAreRelativeToTheFileThatNamesThem) {
   // Relative to the naming file's folder, not the working directory.
   std::string wrong = write(dir, "runs/sub/wrong.yaml", "base: common/base.yaml\n");
   expect_error_with([&] { load_experiment(wrong); }, {wrong, "base", "common/base.yaml"});
+}
+
+// A minimal experiment whose data and init lines are `data` and `init`.
+std::string with_paths(const std::string& data, const std::string& init = "") {
+  return "model: {name: blazepose_lite}\ndata: " + data + "\nphases: [{name: a, epochs: 1, trainable: [all]}]\n" +
+         (init.empty() ? "" : "init: " + init + "\n");
+}
+
+TEST(ExperimentPaths, DataAndInitPathsAreRelativeToTheFileThatNamesThem) {
+  TempDir dir;
+  write(dir, "project/data/people.h5", "x");
+  write(dir, "project/schemas/mine.yaml", "x");
+  test::write_file(dir.file("project/zoo/model/keep"), "x");
+  write(dir, "project/experiments/common/base.yaml",
+        with_paths("{cache: ../../data/people.h5, schema: ../../schemas/mine.yaml}", "{from: ../../zoo/model}"));
+  const std::string child = write(dir, "project/experiments/child.yaml", "base: common/base.yaml\nseed: 3\n");
+  const Experiment e = load_experiment(child);  // the working directory is elsewhere
+  EXPECT_EQ(e.data.cache, dir.file("project/data/people.h5"));
+  EXPECT_EQ(e.data.schema, dir.file("project/schemas/mine.yaml"));
+  EXPECT_EQ(e.init.from, dir.file("project/zoo/model"));
+  // A child's own value is relative to the child.
+  const std::string own = write(dir, "project/experiments/own.yaml",
+                                "base: common/base.yaml\ndata: {cache: ../data/people.h5}\n");
+  EXPECT_EQ(load_experiment(own).data.cache, dir.file("project/data/people.h5"));
+}
+
+TEST(ExperimentPaths, SetValuesAreRelativeToTheWorkingDirectory) {
+  TempDir dir;
+  const std::string path = write(dir, "sub/exp.yaml", with_paths("{cache: a.h5, schema: s.yaml}"));
+  const Experiment e = load_experiment(path, {"data.cache=runs/b.h5", "data.schema=/abs/s.yaml"});
+  EXPECT_EQ(e.data.cache, "runs/b.h5");
+  EXPECT_EQ(e.data.schema, "/abs/s.yaml");
+  const YAML::Node saved = YAML::Load(experiment_yaml(e, dir.file("run")));
+  EXPECT_EQ(saved["data"]["schema"].as<std::string>(), "/abs/s.yaml");  // written absolute: stays so
+  EXPECT_EQ(experiment_yaml(e).find("!<"), std::string::npos);  // no internal mark leaks out
+}
+
+TEST(ExperimentPaths, AnOlderFileWithPathsFromTheWorkingDirectoryStillReadsWithAWarning) {
+  TempDir dir;
+  write(dir, "runs/old.h5", "x");
+  const std::string path = write(dir, "experiments/old.yaml", with_paths("{cache: runs/old.h5, schema: s.yaml}"));
+  const std::filesystem::path cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  testing::internal::CaptureStderr();
+  const Experiment e = load_experiment(path);
+  const std::string err = testing::internal::GetCapturedStderr();
+  std::filesystem::current_path(cwd);
+  EXPECT_EQ(e.data.cache, "runs/old.h5");  // only there: kept, and said
+  EXPECT_NE(err.find("data.cache 'runs/old.h5' is not beside the file"), std::string::npos) << err;
+  EXPECT_EQ(e.data.schema, dir.file("experiments/s.yaml"));  // found nowhere: beside the file, the error will name it
+}
+
+TEST(ExperimentPaths, TheSavedConfigIsRelativeToTheFolderItIsWrittenIn) {
+  TempDir dir;
+  write(dir, "data/people.h5", "x");
+  const std::string path = write(dir, "experiments/exp.yaml", with_paths("{cache: ../data/people.h5, schema: /abs/s.yaml}"));
+  const Experiment e = load_experiment(path);
+  const std::string run = dir.file("runs/deep/run");
+  const YAML::Node saved = YAML::Load(experiment_yaml(e, run));
+  EXPECT_EQ(saved["data"]["cache"].as<std::string>(), "../../../data/people.h5");
+  EXPECT_EQ(saved["data"]["schema"].as<std::string>(), "/abs/s.yaml");  // absolute stays
+  write(dir, "runs/deep/run/config.yaml", experiment_yaml(e, run));
+  EXPECT_EQ(load_experiment(run + "/config.yaml").data.cache, dir.file("data/people.h5"));
+  // A folder that shares nothing but the root with the data: absolute.
+  EXPECT_EQ(YAML::Load(experiment_yaml(e, "/"))["data"]["cache"].as<std::string>(), dir.file("data/people.h5"));
+  // Moved to another folder (release), rewritten for it.
+  const std::string zoo = dir.file("models/zoo/m");
+  const YAML::Node moved = YAML::Load(rebase_experiment_yaml(experiment_yaml(e, run), run + "/config.yaml", zoo));
+  EXPECT_EQ(moved["data"]["cache"].as<std::string>(), "../../../data/people.h5");
 }
 
 TEST(ExperimentBase, CycleIsAnErrorNamingTheFiles) {

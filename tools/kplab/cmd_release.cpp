@@ -25,6 +25,7 @@
 #include "json_output.h"
 #include "report/run_report.h"
 #include "run_model.h"
+#include "train/experiment_paths.h"
 #include "train/experiment.h"
 #include "verbs.h"
 
@@ -250,7 +251,9 @@ int release(int argc, char** argv) {
   // kplab eval, report, export, bench and predict all take it as RUN.
   fs::create_directories(stage / "checkpoints");
   fs::copy_file(rm.checkpoint, stage / "checkpoints" / "best.pt");
-  AtomicFile((stage / "config.yaml").string(), false).commit_bytes(rm.meta.config);
+  // Its paths relative to the released folder, as they were to the run's.
+  AtomicFile((stage / "config.yaml").string(), false)
+      .commit_bytes(rebase_experiment_yaml(rm.meta.config, (run / "config.yaml").string(), out.string()));
   // The run's history travels too: kplab report draws its training curves from it.
   for (const char* f : {"metrics.csv", "command.txt"})
     if (fs::exists(run / f)) fs::copy_file(run / f, stage / f);
