@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/schema.h"
+#include "export/tflite_export.h"
 #include "support/cli_run.h"
 #include "support/temp_dir.h"
 #include "support/tiny_run.h"
@@ -37,6 +39,12 @@ TEST(TfliteCli, ExportedFileScoresAsTheCheckpointDoes) {
   const auto j = nlohmann::json::parse(slurp(dir.file("export.json")));
   for (const char* o : {"coords", "visibility", "heatmaps"})
     EXPECT_LE(j["tflite"]["max_abs_diff_litert_float32"][o].get<double>(), 1e-4) << o;
+  // The file describes itself: the schema the model was trained in travels in its kplab metadata.
+  const nlohmann::json meta = onnx_export::read_tflite_metadata(tflite);
+  ASSERT_TRUE(meta["onnx"].contains("kplab.schema")) << meta.dump();
+  const Schema schema = parse_schema(meta["onnx"]["kplab.schema"].get<std::string>(), tflite);
+  EXPECT_EQ(schema.joints.size(), 14u);
+  EXPECT_EQ(schema.joints.front(), "right_ankle");
 
   auto a = kplab(dir, "eval " + quote(run) + " --json " + quote(dir.file("torch.json")));
   auto b = kplab(dir, "eval " + quote(run) + " --tflite " + quote(tflite) + " --json " + quote(dir.file("tflite.json")));
