@@ -26,6 +26,7 @@
 #include "export/onnx_graph.h"
 #include "models/registry.h"
 #include "support/cli_run.h"
+#include "support/detector_onnx.h"
 #include "support/temp_dir.h"
 #include "support/tiny_run.h"
 
@@ -451,6 +452,44 @@ TEST_F(PredictCli, BoxesGiveOneSkeletonPerPersonAndBadBoxesAreNamed) {
   const std::string video = tmp_.file("v.avi");
   write_avi(video, 96, 64, 2);
   expect_failure("--input " + quote(video) + " --boxes " + quote(json), json);
+}
+
+TEST_F(PredictCli, ADetectorGivesOneSkeletonPerPersonItFinds) {
+  const std::string dir = tmp_.file("photos");
+  write_png(dir + "/two.png", 200, 120, 1);
+  const std::string det = tmp_.file("det.onnx");
+  // Input 60 x 100: the 200 x 120 photo is scaled by 0.5 to 100 x 60, no padding.
+  test::write_detector_onnx(det, 60, 100, {{5, 5, 35, 55, 0.8f, 0}, {60, 2, 95, 57, 0.7f, 0}, {0, 0, 9, 9, 0.9f, 7}}, 6);
+  const std::string json = tmp_.file("d.json");
+  Result r = predict("--input " + quote(dir) + " --detector " + quote(det) + " --out " + quote(tmp_.file("a")) +
+                     " --json " + quote(json));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "found 2 people")) << r.out;
+  const auto rows = lines(slurp(tmp_.file("a/keypoints.csv")));
+  ASSERT_EQ(rows.size(), 3u) << "header and two people";
+  EXPECT_EQ(fields(rows[1]).back(), "detector");
+  EXPECT_LT(std::stod(fields(rows[1])[2]), 100) << "the better-scored person, on the left, comes first";
+  const auto j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j["detector"]["people"], 2);
+  EXPECT_EQ(j["detector"]["images_without_people"], 0);
+
+  // Nobody found: the overlay says so; no row.
+  test::write_detector_onnx(det, 60, 100, {{5, 5, 35, 55, 0.1f, 0}}, 6);
+  r = predict("--input " + quote(dir) + " --detector " + quote(det) + " --out " + quote(tmp_.file("b")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines(slurp(tmp_.file("b/keypoints.csv"))).size(), 1u);
+  EXPECT_TRUE(has(r.out, "1 image without any")) << r.out;
+
+  // Bad input: one line, nothing written.
+  test::write_detector_onnx(det, 60, 100, {{1, 2, 3, 4}}, 4);
+  EXPECT_TRUE(has(expect_failure("--input " + quote(dir) + " --detector " + quote(det), det), "[1, N, 5] or [1, N, 6]"));
+  const std::string csv = tmp_.file("boxes.csv");
+  test::write_file(csv, "image,x,y,w,h\ntwo.png,10,10,60,100\n");
+  expect_failure("--input " + quote(dir) + " --detector " + quote(det) + " --boxes " + quote(csv), det);
+  const std::string video = tmp_.file("v.avi");
+  write_avi(video, 96, 64, 2);
+  expect_failure("--input " + quote(video) + " --detector " + quote(det), det);
+  expect_failure("--input " + quote(dir) + " --detector " + quote(tmp_.file("none.onnx")), tmp_.file("none.onnx"));
 }
 
 TEST_F(PredictCli, OnnxWithoutCoordsIsRefused) {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -27,6 +28,7 @@
 #include "core/error.h"
 #include "data/heatmap_codec.h"
 #include "data/person_boxes.h"
+#include "predict/person_detector.h"
 #include "data/raw_dataset.h"
 #include "data/schema.h"
 #include "train/trained_schema.h"
@@ -568,16 +570,22 @@ SkeletonStyle style_for(const cv::Mat& image, double min_visibility) {
 
 // A person whose mean joint visibility is below --min-visibility is flagged
 // on the overlay (and in the CSV's confidence column), not drawn as if fine.
-void flag_low_confidence(cv::Mat& image, const Pose& pose, double min_visibility) {
-  if (pose.confidence() >= min_visibility) return;
+// A red banner across the top-left corner of an overlay.
+void banner(cv::Mat& image, const std::string& text) {
   const double scale = std::max(0.4, std::max(image.cols, image.rows) / 800.0);
-  const std::string text = str("low confidence (", number(pose.confidence(), 2), ")");
   int baseline = 0;
   const cv::Size box = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, 1, &baseline);
   cv::rectangle(image, cv::Rect(0, 0, box.width + 8, box.height + baseline + 8), cv::Scalar(0, 0, 160), cv::FILLED);
   cv::putText(image, text, cv::Point(4, box.height + 4), cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(255, 255, 255), 1,
               cv::LINE_AA);
 }
+
+void flag_low_confidence(cv::Mat& image, const Pose& pose, double min_visibility) {
+  if (pose.confidence() < min_visibility) banner(image, str("low confidence (", number(pose.confidence(), 2), ")"));
+}
+
+// --detector found nobody: said on the overlay, not left to look like a failure.
+void note_no_person(cv::Mat& image) { banner(image, "no person detected"); }
 
 // --rep-angle: which posture angles make the repetition signal (mean of the seen ones).
 std::vector<std::string> rep_angle_parts(const std::string& name) {
@@ -596,7 +604,7 @@ int predict(int argc, char** argv) {
                         "runtime path phones use, not LibTorch). The person is found in two passes (--crop two-pass:\n"
                         "the whole frame padded to a centred square, then a re-crop around the joints seen); in a\n"
                         "video, later frames are cropped around the previous frame's pose; with --boxes, one crop\n"
-                        "per given box. Keypoints are mapped back to the original pixels; in a video they are\n"
+                        "per given box; with --detector, one crop per person your detector finds. Keypoints are mapped back to the original pixels; in a video they are\n"
                         "smoothed (--keypoint-filter). Writes to --out (created if missing; files of the same name\n"
                         "are replaced):\n"
                         "  NAME_pose.jpg        skeleton overlay per image\n"
@@ -607,7 +615,7 @@ int predict(int argc, char** argv) {
                         "                       shoulder-hip-knee, neck_inclination: neck->head_top from the image\n"
                         "                       vertical, + leaning to the image's right); empty when a joint's\n"
                         "                       visibility is below --min-visibility; then confidence (mean\n"
-                        "                       visibility) and crop (frame, two-pass, tracked or box)\n"
+                        "                       visibility) and crop (frame, two-pass, tracked, box or detector)\n"
                         "  reps.json            video only: repetitions of --rep-angle (moving median over --smooth\n"
                         "                       frames, counted when it goes below --rep-low and back above\n"
                         "                       --rep-high)\n"
@@ -630,6 +638,11 @@ int predict(int argc, char** argv) {
       ("smooth", "moving-median window of the repetition signal, in frames (odd; 1 = none)", cxxopts::value<int>()->default_value("5"))
       ("boxes", "images: person boxes, a CSV (image,x,y,w,h) or COCO json (images, annotations with bbox): one\n"
                 "skeleton per box (top-down), for photos with several people", cxxopts::value<std::string>()->default_value(""))
+      ("detector", "images: a person detector ONNX file (input 1x3xHxW, the photo letterboxed, RGB in [0, 1];\n"
+                   "first output [1, N, 5|6]: x1, y1, x2, y2, score[, class] after NMS, the layout of Ultralytics'\n"
+                   "export with nms=True): one skeleton per person found", cxxopts::value<std::string>()->default_value(""))
+      ("detector-score", "--detector: boxes scoring below this are ignored", cxxopts::value<double>()->default_value("0.25"))
+      ("detector-class", "--detector with a class column: the person class (COCO: 0)", cxxopts::value<int>()->default_value("0"))
       ("crop", "two-pass (the whole frame, then a re-crop around the joints found, as the training crops were cut) "
                "or frame (the whole frame only)", cxxopts::value<std::string>()->default_value("two-pass"))
       ("margin", "two-pass: context around the joints' extent, as kplab prepare --margin",
@@ -713,6 +726,16 @@ int predict(int argc, char** argv) {
       if (!found) throw input_error(people.front().where, "image", "an image of --input " + input, "'" + image + "'");
     }
   }
+  std::optional<PersonDetector> detector;
+  if (!r["detector"].as<std::string>().empty()) {
+    const std::string file = r["detector"].as<std::string>();
+    if (!boxes.empty()) throw input_error(file, "--detector", "either --boxes or --detector", "both");
+    if (inputs.video) throw input_error(file, "--detector", "a detector for images (--input photos)", "a video input");
+    const double score = r["detector-score"].as<double>();
+    if (!(score >= 0 && score <= 1)) throw input_error("--detector-score", "score", "[0, 1]", number(score, 3));
+    detector.emplace(file, static_cast<float>(score), r["detector-class"].as<int>());
+  }
+  int64_t n_detected = 0, n_without_people = 0;
   Predictor predictor(model);
 
   const fs::path out = r["out"].as<std::string>();
@@ -741,6 +764,16 @@ int predict(int argc, char** argv) {
             throw input_error(b.where, "box", str("a box inside ", file, " (", image.cols, "x", image.rows, ")"),
                               str(b.box.x, ", ", b.box.y, ", ", b.box.width, ", ", b.box.height));
           people.push_back(predictor.run_box(image, b.box, file, margin));
+        }
+      } else if (detector) {
+        for (const DetectedPerson& d : detector->detect(image, file)) {
+          people.push_back(predictor.run_box(image, d.box, file, margin));
+          people.back().crop = "detector";
+        }
+        n_detected += static_cast<int64_t>(people.size());
+        if (people.empty()) {
+          ++n_without_people;
+          note_no_person(image);
         }
       } else {
         people.push_back(predictor.run(image, file, two_pass, min_vis, margin));
@@ -869,6 +902,12 @@ int predict(int argc, char** argv) {
                       {"decoder", model.decoder},
                       {"reps", reps_json},
                       {"video", video_json}};
+  if (detector)
+    j["detector"] = {{"model", detector->path()},
+                     {"input", {detector->input_height(), detector->input_width()}},
+                     {"min_score", r["detector-score"].as<double>()},
+                     {"people", n_detected},
+                     {"images_without_people", n_without_people}};
   json_out.stage(j);
   staged.commit_all();
   folders.keep();
@@ -880,6 +919,10 @@ int predict(int argc, char** argv) {
               input.c_str(), model.path.c_str(), model.size, model.size, model.keypoints, model.decoder.c_str(),
               predictor.mean_forward_ms());
   if (inputs.skipped) std::printf("  skipped %d folder entries that are not images\n", inputs.skipped);
+  if (detector)
+    std::printf("  detector     %s found %lld %s (%lld image%s without any)\n", detector->path().c_str(),
+                static_cast<long long>(n_detected), n_detected == 1 ? "person" : "people",
+                static_cast<long long>(n_without_people), n_without_people == 1 ? "" : "s");
   if (inputs.video) {
     std::vector<std::string> at;
     for (const auto& v : reps_json["completed_at_frames"]) at.push_back(std::to_string(v.get<int64_t>()));
