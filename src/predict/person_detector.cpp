@@ -1,6 +1,7 @@
 #include "predict/person_detector.h"
 
 #include <onnx/onnx_pb.h>
+#include <torch/torch.h>
 
 #include <opencv2/imgproc.hpp>
 
@@ -8,24 +9,33 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/subprocess.h"
 #include "export/onnx_graph.h"
+#include "export/runtimes.h"
 
 namespace kplab {
 
 namespace {
 
-std::string one_line(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return s.size() > 300 ? s.substr(0, 300) + "..." : s;
-}
+const char* const kOutputContract = "[1, N, 5] or [1, N, 6] boxes after NMS: x1, y1, x2, y2, score[, class]";
 
-std::string shape_text(const cv::Mat& m) {
+std::string dims_text(const std::vector<int64_t>& dims) {
   std::string s;
-  for (int i = 0; i < m.dims; ++i) s += (i ? "x" : "") + std::to_string(m.size[i]);
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "x" : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
   return s;
 }
 
-const char* const kOutputContract = "[1, N, 5] or [1, N, 6] boxes after NMS: x1, y1, x2, y2, score[, class]";
+std::vector<int64_t> declared_dims(const onnx::ValueInfoProto& v) {
+  std::vector<int64_t> dims;
+  for (const auto& d : v.type().tensor_type().shape().dim()) dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
+  return dims;
+}
+
+// How a photo was fitted into the detector's input, to map boxes back.
+struct Fit {
+  double scale;
+  int pad_x, pad_y;
+};
 
 }  // namespace
 
@@ -42,69 +52,75 @@ PersonDetector::PersonDetector(const std::string& onnx_path, float min_score, in
   }
   if (fed.size() != 1)
     throw input_error(onnx_path, "detector inputs", "one input, 1x3xHxW (the letterboxed photo)", str(fed.size(), " inputs"));
-  std::vector<int64_t> dims;
-  for (const auto& d : fed[0]->type().tensor_type().shape().dim()) dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
-  std::string found;
-  for (size_t i = 0; i < dims.size(); ++i) found += (i ? "x" : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
-  if (dims.size() != 4 || (dims[0] != 1 && dims[0] != -1) || dims[1] != 3 || dims[2] <= 0 || dims[3] <= 0)
-    throw input_error(onnx_path, str("detector input '", fed[0]->name(), "'"), "1x3xHxW with H and W fixed", found);
-  height_ = static_cast<int>(dims[2]);
-  width_ = static_cast<int>(dims[3]);
+  const std::vector<int64_t> in = declared_dims(*fed[0]);
+  if (in.size() != 4 || (in[0] != 1 && in[0] != -1) || in[1] != 3 || in[2] <= 0 || in[3] <= 0)
+    throw input_error(onnx_path, str("detector input '", fed[0]->name(), "'"), "1x3xHxW with H and W fixed", dims_text(in));
+  height_ = static_cast<int>(in[2]);
+  width_ = static_cast<int>(in[3]);
   if (g.output_size() < 1) throw input_error(onnx_path, "detector outputs", kOutputContract, "no output");
-  try {
-    net_ = cv::dnn::readNetFromONNX(onnx_path);
-    net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-  } catch (const cv::Exception& e) {
-    throw input_error(onnx_path, "detector", "a graph OpenCV DNN can run", one_line(e.what()));
+  output_ = g.output(0).name();
+  const std::vector<int64_t> out = declared_dims(g.output(0));
+  // Checked here when the graph declares it, else on the first run.
+  if (!out.empty() && (out.size() != 3 || (out[2] >= 0 && out[2] != 5 && out[2] != 6))) {
+    const bool raw_yolo = out.size() == 3 && out[1] > 4 && out[2] > 1000;
+    throw input_error(onnx_path, str("detector output '", output_, "'"), kOutputContract,
+                      dims_text(out) + (raw_yolo ? " (raw YOLO output: export it with nms=True)" : ""));
   }
 }
 
-std::vector<DetectedPerson> PersonDetector::detect(const cv::Mat& bgr, const std::string& source) {
-  // Letterbox as Ultralytics does: scale to fit, centre, pad with grey 114.
-  const double scale = std::min(static_cast<double>(width_) / bgr.cols, static_cast<double>(height_) / bgr.rows);
-  const int w = std::max(1, static_cast<int>(std::lround(bgr.cols * scale)));
-  const int h = std::max(1, static_cast<int>(std::lround(bgr.rows * scale)));
-  const int pad_x = (width_ - w) / 2, pad_y = (height_ - h) / 2;
-  cv::Mat boxed(height_, width_, CV_8UC3, cv::Scalar(114, 114, 114)), resized;
-  cv::resize(bgr, resized, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
-  resized.copyTo(boxed(cv::Rect(pad_x, pad_y, w, h)));
-  const cv::Mat blob = cv::dnn::blobFromImage(boxed, 1.0 / 255, cv::Size(), cv::Scalar(), true, false, CV_32F);
-  cv::Mat out;
-  try {
-    net_.setInput(blob);
-    out = net_.forward();
-  } catch (const cv::Exception& e) {
-    throw Error(str(path_, ": OpenCV DNN forward on ", source, ": ", one_line(e.what())));
+std::vector<std::vector<DetectedPerson>> PersonDetector::detect(const std::vector<cv::Mat>& photos,
+                                                                const std::vector<std::string>& sources) const {
+  KP_CHECK(photos.size() == sources.size(), "internal: ", photos.size(), " photos for ", sources.size(), " names");
+  if (photos.empty()) return {};
+  const int64_t n = static_cast<int64_t>(photos.size());
+  torch::Tensor input = torch::empty({n, 3, height_, width_}, torch::kFloat32);
+  std::vector<Fit> fits;
+  for (int64_t i = 0; i < n; ++i) {
+    // Letterbox as Ultralytics does: scale to fit, centre, pad with grey 114; RGB in [0, 1].
+    const cv::Mat& bgr = photos[i];
+    const double scale = std::min(static_cast<double>(width_) / bgr.cols, static_cast<double>(height_) / bgr.rows);
+    const int w = std::max(1, static_cast<int>(std::lround(bgr.cols * scale)));
+    const int h = std::max(1, static_cast<int>(std::lround(bgr.rows * scale)));
+    const Fit fit{scale, (width_ - w) / 2, (height_ - h) / 2};
+    cv::Mat boxed(height_, width_, CV_8UC3, cv::Scalar(114, 114, 114)), resized, rgb, f;
+    cv::resize(bgr, resized, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
+    resized.copyTo(boxed(cv::Rect(fit.pad_x, fit.pad_y, w, h)));
+    cv::cvtColor(boxed, rgb, cv::COLOR_BGR2RGB);
+    rgb.convertTo(f, CV_32FC3, 1.0 / 255);
+    input[i].copy_(torch::from_blob(f.data, {height_, width_, 3}, torch::kFloat32).permute({2, 0, 1}));
+    fits.push_back(fit);
   }
-  // [1, N, C] or [N, C] with C = 5 or 6.
-  const int dims = out.dims;
-  const int cols = dims >= 2 ? out.size[dims - 1] : 0;
-  const bool batch_ok = dims == 2 || (dims == 3 && out.size[0] == 1);
-  if (!batch_ok || (cols != 5 && cols != 6) || out.depth() != CV_32F) {
-    std::string hint;
-    if (dims == 3 && out.size[1] > 4 && out.size[2] > 1000) hint = " (raw YOLO output: export it with nms=True)";
-    throw input_error(path_, "detector output", kOutputContract, shape_text(out) + hint);
+  ScratchDir work("kplab-detector");
+  const torch::Tensor out = onnx_export::run_onnxruntime(path_, input, {output_}, work.path()).at(output_);
+  std::vector<int64_t> shape(out.sizes().begin(), out.sizes().end());
+  if (out.dim() != 3 || out.size(0) != n || (out.size(2) != 5 && out.size(2) != 6)) {
+    const bool raw_yolo = out.dim() == 3 && out.size(1) > 4 && out.size(2) > 1000;
+    throw input_error(path_, str("detector output '", output_, "'"), str(kOutputContract, ", one batch row per photo"),
+                      str(dims_text(shape), " for ", n, n == 1 ? " photo" : " photos",
+                          raw_yolo ? " (raw YOLO output: export it with nms=True)" : ""));
   }
-  const int rows = static_cast<int>(out.total() / cols);
-  const float* p = out.ptr<float>();
-  std::vector<DetectedPerson> people;
-  for (int i = 0; i < rows; ++i, p += cols) {
-    const float score = p[4];
-    if (!(score >= min_score_)) continue;  // NaN too
-    if (cols == 6 && std::lround(p[5]) != person_class_) continue;
-    if (!std::isfinite(p[0]) || !std::isfinite(p[1]) || !std::isfinite(p[2]) || !std::isfinite(p[3]))
-      throw input_error(path_, str("detector output row ", i, " on ", source), "finite box corners",
-                        str(p[0], ", ", p[1], ", ", p[2], ", ", p[3]));
-    // Back to the photo's pixels, clipped to it.
-    const float x1 = std::clamp(static_cast<float>((p[0] - pad_x) / scale), 0.f, static_cast<float>(bgr.cols));
-    const float y1 = std::clamp(static_cast<float>((p[1] - pad_y) / scale), 0.f, static_cast<float>(bgr.rows));
-    const float x2 = std::clamp(static_cast<float>((p[2] - pad_x) / scale), 0.f, static_cast<float>(bgr.cols));
-    const float y2 = std::clamp(static_cast<float>((p[3] - pad_y) / scale), 0.f, static_cast<float>(bgr.rows));
-    if (x2 - x1 < 2 || y2 - y1 < 2) continue;  // outside the photo, or a sliver
-    people.push_back({cv::Rect2f(x1, y1, x2 - x1, y2 - y1), score});
+  const torch::Tensor rows = out.to(torch::kFloat32).contiguous();
+  const int64_t per_photo = rows.size(1), cols = rows.size(2);
+  std::vector<std::vector<DetectedPerson>> people(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const float* p = rows[i].data_ptr<float>();
+    const cv::Mat& bgr = photos[i];
+    for (int64_t r = 0; r < per_photo; ++r, p += cols) {
+      const float score = p[4];
+      if (!(score >= min_score_)) continue;  // NaN too
+      if (cols == 6 && std::lround(p[5]) != person_class_) continue;
+      if (!std::isfinite(p[0]) || !std::isfinite(p[1]) || !std::isfinite(p[2]) || !std::isfinite(p[3]))
+        throw input_error(path_, str("detector output row ", r, " for ", sources[i]), "finite box corners",
+                          str(p[0], ", ", p[1], ", ", p[2], ", ", p[3]));
+      // Back to the photo's pixels, clipped to it.
+      auto x = [&](float v) { return std::clamp(static_cast<float>((v - fits[i].pad_x) / fits[i].scale), 0.f, float(bgr.cols)); };
+      auto y = [&](float v) { return std::clamp(static_cast<float>((v - fits[i].pad_y) / fits[i].scale), 0.f, float(bgr.rows)); };
+      const float x1 = x(p[0]), y1 = y(p[1]), x2 = x(p[2]), y2 = y(p[3]);
+      if (x2 - x1 < 2 || y2 - y1 < 2) continue;  // outside the photo, or a sliver
+      people[i].push_back({cv::Rect2f(x1, y1, x2 - x1, y2 - y1), score});
+    }
+    std::sort(people[i].begin(), people[i].end(), [](const auto& a, const auto& b) { return a.score > b.score; });
   }
-  std::sort(people.begin(), people.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
   return people;
 }
 
