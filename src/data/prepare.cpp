@@ -112,21 +112,10 @@ void check_options(const PrepareOptions& o) {
 
 }  // namespace
 
-PrepareSummary prepare(const PrepareOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  check_options(o);
-  // Output first: a refused path must fail in a second, not after the work.
-  AtomicFile out(o.out, o.force);
-  const Schema target = load_schema(o.schema_path);
+RawDataset read_in_schema(const PrepareOptions& o, const Schema& target) {
   std::unique_ptr<Schema> from;
   if (!o.from_schema_path.empty()) from = std::make_unique<Schema>(load_schema(o.from_schema_path));
-
   RawDataset data = read_dataset(o, target, from.get());
-  PrepareSummary summary;
-  summary.out = o.out;
-  summary.schema = target.name;
-  summary.stats = data.stats;
-
   const Schema& source = from ? *from : target;
   if (data.num_joints != source.num_joints()) {
     std::string hint = from ? "" : "; pass --from-schema with the dataset's own schema and a mapping to " + target.name;
@@ -137,9 +126,24 @@ PrepareSummary prepare(const PrepareOptions& o) {
   if (from) {
     auto mapping = schema_mapping(*from, target);
     for (auto& img : data.images)
-      for (auto& p : img.people) p = map_person(p, mapping, summary.stats);
+      for (auto& p : img.people) p = map_person(p, mapping, data.stats);
+    data.num_joints = target.num_joints();
   }
   KP_CHECK(!data.images.empty(), o.root, ": dataset: expected at least one labeled image, found none");
+  return data;
+}
+
+PrepareSummary prepare(const PrepareOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_options(o);
+  // Output first: a refused path must fail in a second, not after the work.
+  AtomicFile out(o.out, o.force);
+  const Schema target = load_schema(o.schema_path);
+  RawDataset data = read_in_schema(o, target);
+  PrepareSummary summary;
+  summary.out = o.out;
+  summary.schema = target.name;
+  summary.stats = data.stats;
 
   std::vector<int> source_splits;
   for (const auto& img : data.images) source_splits.push_back(img.split);

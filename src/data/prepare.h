@@ -59,6 +59,11 @@ struct PrepareSummary {
 // cache atomically. Throws kplab::Error on bad input; nothing is left behind.
 PrepareSummary prepare(const PrepareOptions& options);
 
+// Reads the dataset `options` names (format, root, images_dir; synthetic:
+// count, seed) and, with from_schema_path, maps its people into `target`'s
+// joints. Checks K against the schema; errors name the file and field.
+RawDataset read_in_schema(const PrepareOptions& options, const Schema& target);
+
 // Rewrites a person from one schema into another (schema_mapping()).
 RawPerson map_person(const RawPerson& p, const std::vector<std::vector<int>>& mapping, ReadStats& stats);
 

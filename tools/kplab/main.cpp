@@ -37,6 +37,7 @@ const std::vector<Verb>& verbs() {
       {"models", "list the registered models", kplab::cli::models},
       {"schema-from-yolo", "draft a schema file from a YOLO-pose data.yaml (kpt_names, flip_idx)",
        kplab::cli::schema_from_yolo},
+      {"to-yolo", "write a dataset as an Ultralytics YOLO-pose set (any reader, any schema mapping)", kplab::cli::to_yolo},
   };
   return table;
 }

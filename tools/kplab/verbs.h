@@ -16,5 +16,6 @@ int ablate(int argc, char** argv);
 int release(int argc, char** argv);
 int models(int argc, char** argv);
 int schema_from_yolo(int argc, char** argv);
+int to_yolo(int argc, char** argv);
 
 }  // namespace kplab::cli
