@@ -22,6 +22,7 @@
 #include "report/html_page.h"
 #include "report/svg_chart.h"
 #include "train/experiment.h"
+#include "train/trained_schema.h"
 #include "viz/skeleton_draw.h"
 
 namespace kplab::report {
@@ -309,7 +310,7 @@ nlohmann::json run_evaluation(const std::string& run, const ReportOptions& o, Ca
   eo.splits = {parse_split_name(o.split)};
   eo.decoder = exp.eval.decoder;
   eo.device = o.device;
-  nlohmann::json j = evaluate(*model->model, *caches.get(data), load_schema(exp.data.schema), eo);
+  nlohmann::json j = evaluate(*model->model, *caches.get(data), checkpoint_schema(model->meta, model->checkpoint), eo);
   j["split"] = o.split;
   j["checkpoint"] = model->checkpoint;
   j["data"] = data;
@@ -475,10 +476,12 @@ Report run_report(const std::string& run_arg, const ReportOptions& options) {
   std::string run = run_arg;
   while (run.size() > 1 && run.back() == '/') run.pop_back();
   const Experiment exp = load_experiment(run + "/config.yaml");
-  const Schema schema = load_schema(exp.data.schema);
   const std::string data = o.data.empty() ? exp.data.cache : o.data;
   CacheStore caches;
   auto model = std::make_shared<TrainedModel>(o.load_model(run));
+  // The schema the model was trained in, as its checkpoint carries it: a run
+  // moved away from datasets/ still reports.
+  const Schema schema = checkpoint_schema(model->meta, model->checkpoint);
   model->model->to(torch::Device(o.device));
   nlohmann::json ev = run_evaluation(run, o, caches, model);
   const std::string metrics_path = run + "/metrics.csv";

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
 
 #include "support/cli_run.h"
 #include "support/temp_dir.h"
@@ -90,6 +91,21 @@ TEST(ReportCli, RunReportIsOneSelfContainedPageWithEverySection) {
   Result again = kplab(dir, "report " + quote(run) + " --split val --out " + quote(other));
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_TRUE(has(slurp(other), "val split"));
+}
+
+TEST(ReportCli, ARunReportsWithTheSchemaItsCheckpointCarries) {
+  TempDir dir;
+  const std::string run = test::copy_tiny_run(dir, "run");
+  // The schema file the experiment names is gone (a run carried to another machine).
+  YAML::Node config = YAML::LoadFile(run + "/config.yaml");
+  config["data"]["schema"] = "no/such/schema.yaml";
+  YAML::Emitter e;
+  e << config;
+  test::write_file(run + "/config.yaml", e.c_str());
+  std::filesystem::remove(run + "/eval.json");
+  Result r = kplab(dir, "report " + quote(run) + " --out " + quote(dir.file("r.html")));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(has(slurp(dir.file("r.html")), "head_top")) << "the joints come from the checkpoint's schema";
 }
 
 TEST(ReportCli, AFolderThatIsNeitherRunNorAblationIsRefusedWithoutWriting) {
