@@ -99,18 +99,22 @@ int64_t joints_outside(const ReadStats& s) {
 }
 
 void check_options(const PrepareOptions& o) {
-  if (o.format != "lsp" && o.format != "yolo" && o.format != "coco" && o.format != "synthetic")
-    throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.format + "'");
+  check_source_options(o);
   if (o.size < 16 || o.size > 4096) throw input_error("--size", "crop size", "16..4096 pixels", std::to_string(o.size));
   if (!(o.margin >= 0 && o.margin <= 4)) throw input_error("--margin", "margin", "0..4", std::to_string(o.margin));
-  if (!(o.outlier_margin >= 0)) throw input_error("--outlier-margin", "outlier margin", ">= 0", std::to_string(o.outlier_margin));
   if (o.jpeg_quality < 1 || o.jpeg_quality > 100)
     throw input_error("--jpeg-quality", "JPEG quality", "1..100", std::to_string(o.jpeg_quality));
-  if (o.format != "synthetic" && o.root.empty())
-    throw input_error("--root", "dataset root", "a folder or file for format " + o.format, "nothing");
 }
 
 }  // namespace
+
+void check_source_options(const PrepareOptions& o) {
+  if (o.format != "lsp" && o.format != "yolo" && o.format != "coco" && o.format != "synthetic")
+    throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.format + "'");
+  if (o.format != "synthetic" && o.root.empty())
+    throw input_error("--root", "dataset root", "a folder or file for format " + o.format, "nothing");
+  if (!(o.outlier_margin >= 0)) throw input_error("--outlier-margin", "outlier margin", ">= 0", std::to_string(o.outlier_margin));
+}
 
 RawDataset read_in_schema(const PrepareOptions& o, const Schema& target) {
   std::unique_ptr<Schema> from;

@@ -59,6 +59,10 @@ struct PrepareSummary {
 // cache atomically. Throws kplab::Error on bad input; nothing is left behind.
 PrepareSummary prepare(const PrepareOptions& options);
 
+// The checks of the source fields (format, root, outlier_margin), for every
+// verb that reads a dataset; errors name the flag.
+void check_source_options(const PrepareOptions& options);
+
 // Reads the dataset `options` names (format, root, images_dir; synthetic:
 // count, seed) and, with from_schema_path, maps its people into `target`'s
 // joints. Checks K against the schema; errors name the file and field.

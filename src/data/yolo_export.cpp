@@ -148,6 +148,7 @@ std::string YoloExportSummary::to_text() const {
 }
 
 YoloExportSummary export_yolo(const YoloExportOptions& o) {
+  check_source_options(o.source);
   const Schema schema = load_schema(o.source.schema_path);
   const fs::path out(o.out);
   const std::string prefix = o.prefix.empty() ? o.source.format : o.prefix;

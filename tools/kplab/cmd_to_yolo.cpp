@@ -58,10 +58,6 @@ int to_yolo(int argc, char** argv) {
   o.source.seed = r["seed"].as<uint64_t>();
   o.source.synthetic_count = r["count"].as<int>();
   o.source.outlier_margin = r["outlier-margin"].as<float>();
-  if (o.source.format != "lsp" && o.source.format != "yolo" && o.source.format != "coco" && o.source.format != "synthetic")
-    throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.source.format + "'");
-  if (o.source.format != "synthetic" && o.source.root.empty())
-    throw input_error("--root", "dataset root", "a folder or file for format " + o.source.format, "nothing");
   o.out = r["out"].as<std::string>();
   o.box_margin = r["box-margin"].as<float>();
   if (!(o.box_margin >= 0 && o.box_margin <= 2)) throw input_error("--box-margin", "margin", "0..2", std::to_string(o.box_margin));
