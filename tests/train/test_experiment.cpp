@@ -153,7 +153,12 @@ void expect_same_experiment(const Experiment& a, const Experiment& b) {
 TEST(ExperimentLoad, MinimalFileGetsTheDefaults) {
   TempDir dir;
   std::string path = write(dir, "exp.yaml", kMinimal);
+  // From a working directory without datasets/ (ctest runs in the source
+  // tree, where datasets/lsp.yaml would be found the older way, with a warning).
+  const std::filesystem::path cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
   Experiment e = load_experiment(path);
+  std::filesystem::current_path(cwd);
   const AugmentOptions aug_defaults;
   const PhaseConfig phase_defaults;
   const DataConfig data_defaults;
