@@ -19,6 +19,10 @@ class Error : public std::runtime_error {
 Error input_error(const std::string& file, const std::string& field,
                   const std::string& expected, const std::string& found);
 
+// A library's message that spans lines (cv::Exception::what(), the ONNX
+// checker's "==> Context: ..."), as one line: a command prints one.
+std::string one_line(std::string text);
+
 namespace detail {
 inline void append(std::ostringstream&) {}
 template <typename T, typename... Rest>

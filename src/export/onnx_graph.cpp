@@ -39,14 +39,6 @@ int64_t numel(const std::vector<int64_t>& s) {
   return n;
 }
 
-// One line: ONNX messages carry newlines ("==> Context: ...").
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-
 // numpy broadcasting of two shapes (throws on incompatible ones).
 std::vector<int64_t> broadcast(const std::vector<int64_t>& a, const std::vector<int64_t>& b, const std::string& what) {
   const size_t n = std::max(a.size(), b.size());
@@ -588,6 +580,20 @@ std::vector<int64_t> static_shape(const onnx::TypeProto& t, bool& ok) {
 }
 
 }  // namespace
+
+std::vector<int64_t> declared_shape(const onnx::ValueInfoProto& value) {
+  std::vector<int64_t> s;
+  if (!value.type().has_tensor_type() || !value.type().tensor_type().has_shape()) return s;
+  for (const auto& d : value.type().tensor_type().shape().dim()) s.push_back(d.has_dim_value() ? d.dim_value() : -1);
+  return s;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  if (shape.empty()) return "no static shape";
+  std::string out;
+  for (size_t i = 0; i < shape.size(); ++i) out += (i ? "x" : "") + (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
+  return out;
+}
 
 int64_t count_macs(const onnx::ModelProto& model) {
   onnx::ModelProto copy = model;

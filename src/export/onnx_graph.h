@@ -23,6 +23,7 @@
 
 namespace onnx {
 class ModelProto;
+class ValueInfoProto;
 class GraphProto;
 }  // namespace onnx
 
@@ -112,6 +113,12 @@ class GraphBuilder {
 void save_model(const onnx::ModelProto& model, const std::string& path, bool overwrite);
 // Reads an ONNX file (errors name the file).
 std::unique_ptr<onnx::ModelProto> load_model(const std::string& path);
+
+// The shape a graph input or output declares: -1 for a symbolic or missing
+// dimension; empty when it declares none.
+std::vector<int64_t> declared_shape(const onnx::ValueInfoProto& value);
+// "1x3x256x256" ("?" for -1), "no static shape" for an empty one.
+std::string shape_text(const std::vector<int64_t>& shape);
 
 // Multiply-accumulates of the model's Conv, ConvTranspose, Gemm and MatMul
 // nodes, from their static shapes (runs shape inference on a copy).

@@ -19,18 +19,6 @@ namespace {
 
 const char* const kOutputContract = "[1, N, 5] or [1, N, 6] boxes after NMS: x1, y1, x2, y2, score[, class]";
 
-std::string dims_text(const std::vector<int64_t>& dims) {
-  std::string s;
-  for (size_t i = 0; i < dims.size(); ++i) s += (i ? "x" : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
-  return s;
-}
-
-std::vector<int64_t> declared_dims(const onnx::ValueInfoProto& v) {
-  std::vector<int64_t> dims;
-  for (const auto& d : v.type().tensor_type().shape().dim()) dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
-  return dims;
-}
-
 // How a photo was fitted into the detector's input, to map boxes back.
 struct Fit {
   double scale;
@@ -52,19 +40,19 @@ PersonDetector::PersonDetector(const std::string& onnx_path, float min_score, in
   }
   if (fed.size() != 1)
     throw input_error(onnx_path, "detector inputs", "one input, 1x3xHxW (the letterboxed photo)", str(fed.size(), " inputs"));
-  const std::vector<int64_t> in = declared_dims(*fed[0]);
+  const std::vector<int64_t> in = onnx_export::declared_shape(*fed[0]);
   if (in.size() != 4 || (in[0] != 1 && in[0] != -1) || in[1] != 3 || in[2] <= 0 || in[3] <= 0)
-    throw input_error(onnx_path, str("detector input '", fed[0]->name(), "'"), "1x3xHxW with H and W fixed", dims_text(in));
+    throw input_error(onnx_path, str("detector input '", fed[0]->name(), "'"), "1x3xHxW with H and W fixed", onnx_export::shape_text(in));
   height_ = static_cast<int>(in[2]);
   width_ = static_cast<int>(in[3]);
   if (g.output_size() < 1) throw input_error(onnx_path, "detector outputs", kOutputContract, "no output");
   output_ = g.output(0).name();
-  const std::vector<int64_t> out = declared_dims(g.output(0));
+  const std::vector<int64_t> out = onnx_export::declared_shape(g.output(0));
   // Checked here when the graph declares it, else on the first run.
   if (!out.empty() && (out.size() != 3 || (out[2] >= 0 && out[2] != 5 && out[2] != 6))) {
     const bool raw_yolo = out.size() == 3 && out[1] > 4 && out[2] > 1000;
     throw input_error(onnx_path, str("detector output '", output_, "'"), kOutputContract,
-                      dims_text(out) + (raw_yolo ? " (raw YOLO output: export it with nms=True)" : ""));
+                      onnx_export::shape_text(out) + (raw_yolo ? " (raw YOLO output: export it with nms=True)" : ""));
   }
 }
 
@@ -96,7 +84,7 @@ std::vector<std::vector<DetectedPerson>> PersonDetector::detect(const std::vecto
   if (out.dim() != 3 || out.size(0) != n || (out.size(2) != 5 && out.size(2) != 6)) {
     const bool raw_yolo = out.dim() == 3 && out.size(1) > 4 && out.size(2) > 1000;
     throw input_error(path_, str("detector output '", output_, "'"), str(kOutputContract, ", one batch row per photo"),
-                      str(dims_text(shape), " for ", n, n == 1 ? " photo" : " photos",
+                      str(onnx_export::shape_text(shape), " for ", n, n == 1 ? " photo" : " photos",
                           raw_yolo ? " (raw YOLO output: export it with nms=True)" : ""));
   }
   const torch::Tensor rows = out.to(torch::kFloat32).contiguous();

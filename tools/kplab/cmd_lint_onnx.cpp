@@ -17,15 +17,6 @@
 
 namespace kplab::cli {
 
-namespace {
-std::string one_line(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
-}  // namespace
-
 int lint_onnx(int argc, char** argv) {
   cxxopts::Options opts(argv[0],
                         "TFLite-compatibility report for an ONNX file: runs the ONNX checker, then flags operators\n"

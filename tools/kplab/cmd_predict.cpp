@@ -1,10 +1,7 @@
 // kplab predict: keypoints, joint angles, skeleton overlays and repetition
 // counts for images or a video, through the exported ONNX model in OpenCV
 // DNN (the runtime path phones use), not LibTorch.
-#include <onnx/onnx_pb.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,27 +12,25 @@
 #include <memory>
 #include <optional>
 #include <opencv2/core.hpp>
-#include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <opencv2/videoio/registry.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "data/heatmap_codec.h"
+#include "core/staged_outputs.h"
 #include "data/person_boxes.h"
-#include "predict/person_detector.h"
 #include "data/raw_dataset.h"
 #include "data/schema.h"
-#include "train/trained_schema.h"
-#include "export/onnx_graph.h"
 #include "json_output.h"
 #include "posture/joint_angles.h"
 #include "posture/rep_counter.h"
+#include "predict/onnx_pose_model.h"
+#include "predict/person_detector.h"
+#include "predict/pose_predictor.h"
 #include "verbs.h"
 #include "video/one_euro.h"
 #include "viz/skeleton_draw.h"
@@ -49,13 +44,6 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kImageExtensions = {".jpg", ".jpeg", ".png", ".bmp"};
 const std::vector<std::string> kVideoExtensions = {".mp4", ".avi", ".mov", ".mkv"};
 const char* kInputKinds = "an image (.jpg .jpeg .png .bmp), a video (.mp4 .avi .mov .mkv) or a folder of images";
-
-// cv::Exception::what() spans lines; the command prints one.
-std::string one_line(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return s;
-}
 
 std::string lower_extension(const fs::path& p) {
   std::string e = p.extension().string();
@@ -72,305 +60,6 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
   for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
   return out;
 }
-
-// ------------------------------------------------------------- the model
-
-// What predict needs to know about an exported file, read from its graph
-// before any work: the image input's name and size, and K from "coords".
-struct OnnxModel {
-  std::string path;
-  std::string input;  // graph input name ("image" for kplab exports)
-  int size = 0;       // S of the 1 x 3 x S x S input
-  int keypoints = 0;  // K of the 1 x K x 2 "coords" output
-  int heatmap = 0;    // H of the 1 x K x H x H "heatmaps" output (0: the graph has none)
-  std::string decoder = "regression";  // what run() reads: "coords" or the heatmaps' peaks
-  std::string schema_yaml;             // metadata kplab.schema: the schema it was trained in (kplab export)
-  std::string experiment_yaml;         // metadata kplab.experiment
-};
-
-// The schema: --schema when given, else the one the exported file carries
-// (kplab.schema), else (files exported before it did) the schema file its
-// experiment names, when that is found (find_experiment_schema).
-Schema predict_schema(const std::string& flag, const OnnxModel& m) {
-  if (!flag.empty()) return load_schema(flag);
-  if (!m.schema_yaml.empty()) return parse_schema(m.schema_yaml, m.path + " (metadata kplab.schema)");
-  if (const auto named = find_experiment_schema(m.experiment_yaml)) return load_schema(*named);
-  throw input_error(m.path, "metadata kplab.schema",
-                    "the schema the model was trained in (written by kplab export from a run)",
-                    "none; pass --schema FILE");
-}
-
-// MODEL is an .onnx file or a training run folder holding model.onnx.
-std::string resolve_model_path(const std::string& model) {
-  std::error_code ec;
-  if (!fs::exists(model, ec))
-    throw input_error(model, "MODEL", "an exported .onnx file or a run folder", "no such file or folder");
-  if (!fs::is_directory(model, ec)) return model;
-  const std::string onnx = (fs::path(model) / "model.onnx").string();
-  if (!fs::is_regular_file(onnx, ec))
-    throw input_error(model, "model.onnx", "an exported model in the run folder",
-                      str("none (export it first: kplab export ", model, " --onnx ", onnx, ")"));
-  return onnx;
-}
-
-std::vector<int64_t> static_shape(const onnx::ValueInfoProto& vi) {
-  std::vector<int64_t> s;
-  if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape()) return s;
-  for (const auto& d : vi.type().tensor_type().shape().dim()) s.push_back(d.has_dim_value() ? d.dim_value() : -1);
-  return s;
-}
-
-std::string shape_text(const std::vector<int64_t>& s) {
-  if (s.empty()) return "no static shape";
-  std::vector<std::string> parts;
-  for (int64_t d : s) parts.push_back(d < 0 ? "?" : std::to_string(d));
-  return join(parts, "x");
-}
-
-OnnxModel inspect_onnx(const std::string& path) {
-  const auto proto = onnx_export::load_model(path);  // errors name the file
-  const auto& g = proto->graph();
-  std::set<std::string> initializers;
-  for (const auto& t : g.initializer()) initializers.insert(t.name());
-  OnnxModel m;
-  m.path = path;
-  std::vector<onnx::ValueInfoProto> inputs;
-  for (const auto& vi : g.input())
-    if (!initializers.count(vi.name())) inputs.push_back(vi);
-  if (inputs.size() != 1)
-    throw input_error(path, "inputs", "one image input (1x3xSxS, from kplab export)", str(inputs.size(), " inputs"));
-  const auto in_shape = static_shape(inputs[0]);
-  if (in_shape.size() != 4 || in_shape[0] != 1 || in_shape[1] != 3 || in_shape[2] <= 0 || in_shape[2] != in_shape[3])
-    throw input_error(path, "input '" + inputs[0].name() + "'", "shape 1x3xSxS", shape_text(in_shape));
-  m.input = inputs[0].name();
-  m.size = static_cast<int>(in_shape[2]);
-  for (const auto& p : proto->metadata_props()) {
-    if (p.key() == "kplab.schema") m.schema_yaml = p.value();
-    if (p.key() == "kplab.experiment") m.experiment_yaml = p.value();
-  }
-
-  std::map<std::string, std::vector<int64_t>> outputs;
-  std::vector<std::string> names;
-  for (const auto& vi : g.output()) {
-    outputs[vi.name()] = static_shape(vi);
-    names.push_back("'" + vi.name() + "'");
-  }
-  const std::string found = names.empty() ? "no outputs" : "outputs " + join(names, ", ");
-  if (!outputs.count("coords"))
-    throw input_error(path, "outputs", "an output named 'coords' (1xKx2 pixels, from kplab export)", found);
-  if (!outputs.count("visibility"))
-    throw input_error(path, "outputs", "an output named 'visibility' (1xK probabilities, from kplab export)", found);
-  const auto& c = outputs["coords"];
-  if (c.size() != 3 || c[0] != 1 || c[1] <= 0 || c[2] != 2)
-    throw input_error(path, "output 'coords'", "shape 1xKx2", shape_text(c));
-  m.keypoints = static_cast<int>(c[1]);
-  const auto& v = outputs["visibility"];
-  if (v.size() != 2 || v[0] != 1 || v[1] != c[1])
-    throw input_error(path, "output 'visibility'", str("shape 1x", c[1]), shape_text(v));
-  if (outputs.count("heatmaps")) {
-    const auto& h = outputs["heatmaps"];
-    if (h.size() != 4 || h[0] != 1 || h[1] != c[1] || h[2] <= 0 || h[2] != h[3] || m.size % h[2] != 0)
-      throw input_error(path, "output 'heatmaps'", str("shape 1x", c[1], "xHxH with H dividing ", m.size),
-                        shape_text(h));
-    m.heatmap = static_cast<int>(h[2]);
-  }
-  return m;
-}
-
-// --decoder: "auto" takes the heatmaps' peaks when the graph outputs heatmaps
-// (the better decoder of kplab's trained models so far), else "coords".
-void choose_decoder(OnnxModel& m, const std::string& decoder) {
-  if (decoder == "auto") {
-    m.decoder = m.heatmap > 0 ? "heatmap" : "regression";
-  } else if (decoder == "heatmap") {
-    if (m.heatmap == 0)
-      throw input_error(m.path, "outputs", "a 'heatmaps' output for --decoder heatmap (kplab export --with-heatmap)",
-                        "none");
-    m.decoder = decoder;
-  } else if (decoder == "regression") {
-    m.decoder = decoder;
-  } else {
-    throw input_error("--decoder", "value", "auto, heatmap or regression", "'" + decoder + "'");
-  }
-}
-
-// A square region of the image (it may reach past the edges: padded black,
-// as the training crops are) resized to the model's S x S input.
-struct Letterbox {
-  double scale = 1;      // S / side of the square
-  int x0 = 0, y0 = 0;    // the square's top-left corner in image pixels
-  // Model input pixels -> original image pixels (pixel centres at integers
-  // in both, as cv::resize maps them).
-  cv::Point2f to_image(float u, float v) const {
-    return {static_cast<float>((u + 0.5) / scale - 0.5 + x0), static_cast<float>((v + 0.5) / scale - 0.5 + y0)};
-  }
-};
-
-cv::Mat crop_square(const cv::Mat& bgr, int x0, int y0, int side, int size, Letterbox* lb) {
-  lb->x0 = x0;
-  lb->y0 = y0;
-  lb->scale = static_cast<double>(size) / side;
-  const cv::Rect inside = cv::Rect(x0, y0, side, side) & cv::Rect(0, 0, bgr.cols, bgr.rows);
-  cv::Mat square(side, side, bgr.type(), cv::Scalar(0, 0, 0)), out;
-  if (inside.area() > 0) bgr(inside).copyTo(square(cv::Rect(inside.x - x0, inside.y - y0, inside.width, inside.height)));
-  // Area averaging when shrinking (no aliasing from a 1080p frame), bilinear when enlarging.
-  cv::resize(square, out, cv::Size(size, size), 0, 0, side > size ? cv::INTER_AREA : cv::INTER_LINEAR);
-  return out;
-}
-
-// The whole frame, padded to a centred square.
-cv::Mat letterbox(const cv::Mat& bgr, int size, Letterbox* lb) {
-  const int side = std::max(bgr.cols, bgr.rows);
-  return crop_square(bgr, -(side - bgr.cols) / 2, -(side - bgr.rows) / 2, side, size, lb);
-}
-
-struct Pose {
-  std::vector<cv::Point2f> points;  // K, original image pixels
-  std::vector<float> visibility;    // K probabilities
-  std::string crop = "frame";       // frame (the whole frame), two-pass (re-cropped around the first pass's
-                                    // joints) or tracked (cropped around the previous video frame's pose)
-  // Mean visibility: below --min-visibility the person is flagged (CSV, overlay), not drawn as if fine.
-  float confidence() const {
-    float sum = 0;
-    for (float v : visibility) sum += v;
-    return visibility.empty() ? 0.f : sum / visibility.size();
-  }
-};
-
-class Predictor {
- public:
-  explicit Predictor(const OnnxModel& m) : model_(m) {
-    try {
-      net_ = cv::dnn::readNetFromONNX(m.path);
-      net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-      net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    } catch (const cv::Exception& e) {
-      throw Error(str(m.path, ": OpenCV DNN cannot load the model: ", one_line(e.what())));
-    }
-  }
-
-  // The person in two passes, as BlazePose re-crops from the previous pose:
-  // the whole frame (padded square) first, then the square the training
-  // crops were cut as (the extent of the joints seen, x (1 + margin),
-  // centred) around what the first pass found. With fewer than 4 joints
-  // seen (visibility >= min_visibility) the first pass stands.
-  Pose run(const cv::Mat& bgr, const std::string& source, bool two_pass, double min_visibility, double margin) {
-    Letterbox whole;
-    Pose first = run_square(letterbox(bgr, model_.size, &whole), whole, source);
-    if (!two_pass) return first;
-    Pose second;
-    if (!run_around(bgr, first, source, min_visibility, margin, &second)) return first;
-    second.crop = "two-pass";
-    return second;
-  }
-
-  // In a video, as BlazePose tracks: one pass on the square around the
-  // previous frame's (smoothed) pose, the whole two-pass search only when
-  // there is none or it saw too few joints. Steadier crops, half the work.
-  Pose run_tracked(const cv::Mat& bgr, const std::string& source, const Pose* previous, double min_visibility,
-                   double margin) {
-    Pose tracked;
-    if (previous && run_around(bgr, *previous, source, min_visibility, margin, &tracked)) {
-      tracked.crop = "tracked";
-      return tracked;
-    }
-    return run(bgr, source, true, min_visibility, margin);
-  }
-
-  // One pass on the square the training crops were cut as (the extent of
-  // the joints `around` sees, x (1 + margin), centred); false, leaving *out
-  // alone, when it sees fewer than 4 joints (visibility >= min_visibility).
-  bool run_around(const cv::Mat& bgr, const Pose& around, const std::string& source, double min_visibility,
-                  double margin, Pose* out) {
-    float x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    int seen = 0;
-    for (size_t j = 0; j < around.points.size(); ++j) {
-      if (around.visibility[j] < min_visibility) continue;
-      ++seen;
-      x0 = std::min(x0, around.points[j].x), x1 = std::max(x1, around.points[j].x);
-      y0 = std::min(y0, around.points[j].y), y1 = std::max(y1, around.points[j].y);
-    }
-    if (seen < 4) return false;
-    const float side = std::max({x1 - x0, y1 - y0, 8.0f}) * static_cast<float>(1 + margin);
-    *out = run_centred(bgr, 0.5f * (x0 + x1), 0.5f * (y0 + y1), side, source);
-    return true;
-  }
-
-  // Top-down with a user's box: its square, as the training crops of boxed
-  // datasets (COCO, YOLO) were cut (the box's longer side x (1 + margin), centred).
-  Pose run_box(const cv::Mat& bgr, const cv::Rect2f& box, const std::string& source, double margin) {
-    Pose p = run_centred(bgr, box.x + 0.5f * box.width, box.y + 0.5f * box.height,
-                         std::max({box.width, box.height, 8.0f}) * static_cast<float>(1 + margin), source);
-    p.crop = "box";
-    return p;
-  }
-
-  Pose run_centred(const cv::Mat& bgr, float cx, float cy, float side, const std::string& source) {
-    const int s = static_cast<int>(std::lround(side));
-    Letterbox crop;
-    const cv::Mat square = crop_square(bgr, static_cast<int>(std::lround(cx - 0.5f * s)),
-                                       static_cast<int>(std::lround(cy - 0.5f * s)), s, model_.size, &crop);
-    return run_square(square, crop, source);
-  }
-
-  Pose run_square(const cv::Mat& square, const Letterbox& lb, const std::string& source) {
-    // RGB in [0, 1], N x 3 x S x S: what the export's metadata states.
-    const cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 255, cv::Size(), cv::Scalar(), true, false, CV_32F);
-    std::vector<cv::Mat> outs;
-    const auto t0 = std::chrono::steady_clock::now();
-    try {
-      net_.setInput(blob, model_.input);
-      std::vector<cv::String> names = {"coords", "visibility"};
-      if (model_.decoder == "heatmap") names.push_back("heatmaps");
-      net_.forward(outs, names);
-    } catch (const cv::Exception& e) {
-      throw Error(str(model_.path, ": OpenCV DNN forward on ", source, ": ", one_line(e.what())));
-    }
-    forward_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    const size_t k = static_cast<size_t>(model_.keypoints);
-    KP_CHECK(outs.size() >= 2 && outs[0].total() == 2 * k && outs[1].total() == k && outs[0].depth() == CV_32F &&
-                 outs[1].depth() == CV_32F,
-             model_.path, ": OpenCV DNN: expected float outputs of ", 2 * k, " and ", k, " values");
-    const cv::Mat c = outs[0].isContinuous() ? outs[0] : outs[0].clone();
-    const cv::Mat v = outs[1].isContinuous() ? outs[1] : outs[1].clone();
-    torch::Tensor peaks;  // 1 x K x 2 input pixels, when decoding heatmaps
-    if (model_.decoder == "heatmap") {
-      const int64_t h = model_.heatmap;
-      KP_CHECK(outs.size() == 3 && outs[2].total() == k * h * h && outs[2].depth() == CV_32F, model_.path,
-               ": OpenCV DNN: expected ", k * h * h, " float heatmap values");
-      const cv::Mat hm = outs[2].isContinuous() ? outs[2] : outs[2].clone();
-      // The same decoder kplab eval scores (argmax, parabola refinement, scaled to input pixels).
-      const HeatmapCodec codec{model_.size, static_cast<int>(h), 1.0f};
-      torch::Tensor maps = torch::from_blob(const_cast<float*>(hm.ptr<float>()), {1, static_cast<int64_t>(k), h, h});
-      peaks = codec.decode(maps).first.contiguous();
-    }
-    // Input-pixel (x, y) pairs, from the heatmaps' peaks or the regressed coords.
-    const float* xy = peaks.defined() ? peaks.data_ptr<float>() : c.ptr<float>();
-    Pose p;
-    for (size_t j = 0; j < k; ++j) {
-      const float x = xy[2 * j], y = xy[2 * j + 1];
-      p.points.push_back(lb.to_image(x, y));
-      p.visibility.push_back(v.ptr<float>()[j]);
-    }
-    return p;
-  }
-
-  // Mean forward time; the first call (lazy allocation) is left out when
-  // there are others.
-  double mean_forward_ms() const {
-    if (forward_ms_.empty()) return 0;
-    const size_t skip = forward_ms_.size() > 1 ? 1 : 0;
-    double sum = 0;
-    for (size_t i = skip; i < forward_ms_.size(); ++i) sum += forward_ms_[i];
-    return sum / static_cast<double>(forward_ms_.size() - skip);
-  }
-  size_t forwards() const { return forward_ms_.size(); }
-
- private:
-  OnnxModel model_;
-  cv::dnn::Net net_;
-  std::vector<double> forward_ms_;
-};
 
 // ------------------------------------------------------------- inputs
 
@@ -426,81 +115,6 @@ std::vector<std::string> overlay_names(const std::vector<std::string>& files) {
 }
 
 // ------------------------------------------------------------- outputs
-
-// Every output is written to a temporary beside its target and renamed into
-// place only after the whole run succeeded: a bad image halfway through a
-// folder, a crash or an error leaves neither half files nor half a set.
-class StagedOutputs {
- public:
-  // Where to write `target` now. `suffix` extends the temporary's name for
-  // writers that choose the format by extension (cv::VideoWriter: ".avi").
-  std::string add(const std::string& target, const std::string& suffix = "") {
-    auto file = std::make_unique<AtomicFile>(target, true);
-    const std::string path = file->temp_path() + suffix;
-    if (!suffix.empty()) {
-      std::error_code ec;
-      fs::remove(path, ec);
-    }
-    files_.push_back({std::move(file), path});
-    return path;
-  }
-  std::vector<std::string> targets() const {
-    std::vector<std::string> t;
-    for (const auto& f : files_) t.push_back(f.file->target());
-    return t;
-  }
-  std::vector<std::string> commit_all() {
-    std::vector<std::string> written;
-    for (auto& f : files_) {
-      if (f.path != f.file->temp_path()) {
-        std::error_code ec;
-        fs::rename(f.path, f.file->temp_path(), ec);
-        if (ec) throw Error(str(f.file->target(), ": cannot move the finished temporary file into place: ", ec.message()));
-      }
-      f.file->commit();
-      written.push_back(f.file->target());
-    }
-    return written;
-  }
-  ~StagedOutputs() {
-    std::error_code ec;
-    for (auto& f : files_)
-      if (f.path != f.file->temp_path()) fs::remove(f.path, ec);  // the AtomicFile removes its own
-  }
-
- private:
-  struct Staged {
-    std::unique_ptr<AtomicFile> file;
-    std::string path;  // written here; the AtomicFile's temporary unless suffixed
-  };
-  std::vector<Staged> files_;
-};
-
-// Folders this run created; removed again (when still empty) unless kept.
-class CreatedFolders {
- public:
-  void make(fs::path dir) {
-    if (!dir.has_filename()) dir = dir.parent_path();  // "out/" -> "out"
-    std::error_code ec;
-    if (fs::is_directory(dir, ec)) return;
-    if (fs::exists(dir, ec)) throw input_error(dir.string(), "--out", "a folder", "an existing file");
-    if (!dir.parent_path().empty()) make(dir.parent_path());
-    if (!fs::create_directory(dir, ec) && !fs::is_directory(dir))
-      throw input_error(dir.string(), "--out", "a folder that can be created", ec.message());
-    made_.push_back(dir);
-  }
-  void keep() { keep_ = true; }
-  ~CreatedFolders() {
-    if (keep_) return;
-    std::error_code ec;
-    for (auto it = made_.rbegin(); it != made_.rend(); ++it)
-      if (fs::is_empty(*it, ec)) fs::remove(*it, ec);
-  }
-
- private:
-  std::vector<fs::path> made_;
-  bool keep_ = false;
-};
 
 void write_jpeg(const cv::Mat& image, StagedOutputs& staged, const std::string& target) {
   std::vector<uchar> bytes;
@@ -737,7 +351,7 @@ int predict(int argc, char** argv) {
     detector.emplace(file, static_cast<float>(score), r["detector-class"].as<int>());
   }
   int64_t n_detected = 0, n_without_people = 0;
-  Predictor predictor(model);
+  PosePredictor predictor(model);
 
   const fs::path out = r["out"].as<std::string>();
   CreatedFolders folders;

@@ -1,0 +1,75 @@
+// A pose model exported by kplab, run in OpenCV DNN (the runtime path phones
+// use, not LibTorch) on photos and video frames: the whole frame, two passes
+// (a re-crop around the joints found, as BlazePose re-crops from the previous
+// pose), tracking in a video, or top-down on a given box. Keypoints come back
+// in the photo's pixels.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+
+#include <string>
+#include <vector>
+
+#include "predict/crop_square.h"
+#include "predict/onnx_pose_model.h"
+
+namespace kplab {
+
+struct Pose {
+  std::vector<cv::Point2f> points;  // K, original image pixels
+  std::vector<float> visibility;    // K probabilities
+  std::string crop = "frame";       // frame (the whole frame), two-pass (re-cropped around the first pass's
+                                    // joints), tracked (cropped around the previous video frame's pose),
+                                    // box (a given box) or detector (a box a person detector found)
+  // Mean visibility: below --min-visibility the person is flagged (CSV, overlay), not drawn as if fine.
+  float confidence() const {
+    float sum = 0;
+    for (float v : visibility) sum += v;
+    return visibility.empty() ? 0.f : sum / visibility.size();
+  }
+};
+
+class PosePredictor {
+ public:
+  // Loads the model into OpenCV DNN; errors name the file.
+  explicit PosePredictor(const OnnxModel& m);
+
+  // The person in two passes, as BlazePose re-crops from the previous pose:
+  // the whole frame (padded square) first, then the square the training
+  // crops were cut as (the extent of the joints seen, x (1 + margin),
+  // centred) around what the first pass found. With fewer than 4 joints
+  // seen (visibility >= min_visibility) the first pass stands.
+  Pose run(const cv::Mat& bgr, const std::string& source, bool two_pass, double min_visibility, double margin);
+
+  // In a video, as BlazePose tracks: one pass on the square around the
+  // previous frame's (smoothed) pose, the whole two-pass search only when
+  // there is none or it saw too few joints. Steadier crops, half the work.
+  Pose run_tracked(const cv::Mat& bgr, const std::string& source, const Pose* previous, double min_visibility, double margin);
+
+  // One pass on the square the training crops were cut as (the extent of
+  // the joints `around` sees, x (1 + margin), centred); false, leaving *out
+  // alone, when it sees fewer than 4 joints (visibility >= min_visibility).
+  bool run_around(const cv::Mat& bgr, const Pose& around, const std::string& source, double min_visibility, double margin, Pose* out);
+
+  // Top-down with a user's box: its square, as the training crops of boxed
+  // datasets (COCO, YOLO) were cut (the box's longer side x (1 + margin), centred).
+  Pose run_box(const cv::Mat& bgr, const cv::Rect2f& box, const std::string& source, double margin);
+
+  // One pass on the square of `side` pixels centred at (cx, cy).
+  Pose run_centred(const cv::Mat& bgr, float cx, float cy, float side, const std::string& source);
+  // One pass on a square already cut (`lb` maps it back).
+  Pose run_square(const cv::Mat& square, const Letterbox& lb, const std::string& source);
+
+  // Mean forward time; the first call (lazy allocation) is left out when
+  // there are others.
+  double mean_forward_ms() const;
+  size_t forwards() const { return forward_ms_.size(); }
+
+ private:
+  OnnxModel model_;
+  cv::dnn::Net net_;
+  std::vector<double> forward_ms_;
+};
+
+}  // namespace kplab
