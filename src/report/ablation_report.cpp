@@ -14,7 +14,6 @@
 #include "report/html_page.h"
 #include "report/svg_chart.h"
 #include "train/experiment.h"
-#include "train/trained_schema.h"
 
 namespace kplab::report {
 
@@ -308,7 +307,7 @@ Report ablation_report(const std::string& dir_arg, const ReportOptions& options)
       if (!model) model = std::make_shared<TrainedModel>(o.load_model(row.run_dir));
       const std::string data = o.data.empty() ? exp.data.cache : o.data;
       grid_html = note_html("Best variant: " + row.variant + " (" + row.run_dir + ").") +
-                  prediction_grid_html(*model, caches.get(data), checkpoint_schema(model->meta, model->checkpoint),
+                  prediction_grid_html(*model, caches.get(data), trained_schema(*model),
                                        results.decoder.empty() ? exp.eval.decoder : results.decoder, o, grid);
       grid["variant"] = row.variant;
     } catch (const std::exception& e) {

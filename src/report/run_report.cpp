@@ -22,7 +22,6 @@
 #include "report/html_page.h"
 #include "report/svg_chart.h"
 #include "train/experiment.h"
-#include "train/trained_schema.h"
 #include "viz/skeleton_draw.h"
 
 namespace kplab::report {
@@ -305,15 +304,11 @@ nlohmann::json run_evaluation(const std::string& run, const ReportOptions& o, Ca
     }
   }
   if (!model) model = std::make_shared<TrainedModel>(o.load_model(run));
-  model->model->to(torch::Device(o.device));
-  EvalOptions eo;
-  eo.splits = {parse_split_name(o.split)};
+  TrainedEvalOptions eo;  // as kplab eval evaluates (it used to differ: no memory format, no schema recorded)
+  eo.split = o.split;
   eo.decoder = exp.eval.decoder;
   eo.device = o.device;
-  nlohmann::json j = evaluate(*model->model, *caches.get(data), checkpoint_schema(model->meta, model->checkpoint), eo);
-  j["split"] = o.split;
-  j["checkpoint"] = model->checkpoint;
-  j["data"] = data;
+  nlohmann::json j = evaluate_trained(*model, *caches.get(data), data, eo);
   j["source"] = "evaluated";
   return j;
 }
@@ -481,7 +476,7 @@ Report run_report(const std::string& run_arg, const ReportOptions& options) {
   auto model = std::make_shared<TrainedModel>(o.load_model(run));
   // The schema the model was trained in, as its checkpoint carries it: a run
   // moved away from datasets/ still reports.
-  const Schema schema = checkpoint_schema(model->meta, model->checkpoint);
+  const Schema schema = trained_schema(*model);
   model->model->to(torch::Device(o.device));
   nlohmann::json ev = run_evaluation(run, o, caches, model);
   const std::string metrics_path = run + "/metrics.csv";

@@ -16,17 +16,14 @@
 #include "data/cache.h"
 #include "data/schema.h"
 #include "model/pose_model.h"
+#include "run/trained_model.h"
 #include "train/checkpoint.h"
 
 namespace kplab::report {
 
-// A run's trained weights. The CLI builds them from the checkpoint through
-// the model registry (tools/kplab/run_model.h), which src/ does not link.
-struct TrainedModel {
-  PoseModel model;
-  std::string checkpoint;  // the file the weights came from
-  Checkpoint meta;
-};
+// A run's trained weights (src/run/trained_model.h). The CLI builds them from
+// the checkpoint through the model registry (tools/kplab/run_model.h), which
+// src/ does not link.
 using ModelLoader = std::function<TrainedModel(const std::string& run)>;
 
 struct ReportOptions {

@@ -71,8 +71,7 @@ int report(int argc, char** argv) {
   ro.device = r["device"].as<std::string>();
   ro.grid = grid;
   ro.load_model = [](const std::string& run) {
-    RunModel rm = load_run_model(run);
-    return report::TrainedModel{rm.model, rm.checkpoint, rm.meta};
+    return load_run_model(run);
   };
   report::Report rep = ablation ? report::ablation_report(dir, ro) : report::run_report(dir, ro);
   html_file.commit_bytes(rep.html);

@@ -30,11 +30,9 @@ RunModel load_run_model(const std::string& run, const std::string& which) {
   return r;
 }
 
-Schema run_schema(const RunModel& rm) { return checkpoint_schema(rm.meta, rm.checkpoint); }
-
 std::string run_schema_text(const RunModel& rm) {
   try {
-    return run_schema(rm).text;
+    return trained_schema(rm).text;
   } catch (const Error&) {  // exports without a findable schema carry none; predict then asks for --schema
     return "";
   }
@@ -49,25 +47,25 @@ nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
 
 nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const CacheData& cache, const std::string& data,
                                   const RunEvalOptions& o) {
+  TrainedEvalOptions to;
+  to.split = o.split;
+  to.decoder = o.decoder;
+  to.device = o.device;
+  if (o.tflite.empty()) return evaluate_trained(rm, cache, data, to);
   rm.model->to(torch::Device(o.device));
-  rm.model->set_memory_format(parse_memory_format("auto", torch::Device(o.device)));
-  const Schema schema = run_schema(rm);
+  const Schema schema = trained_schema(rm);
+  const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);
+  onnx_export::check_tflite_matches(meta, o.tflite, rm.model->input_size(), rm.model->num_keypoints());
+  ScratchDir work("kplab-eval-tflite");
   EvalOptions eo;
   eo.splits = {parse_split_name(o.split)};
   eo.decoder = o.decoder;
   eo.device = o.device;
-  nlohmann::json j;
-  if (o.tflite.empty()) {
-    j = evaluate(*rm.model, cache, schema, eo);
-  } else {
-    const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);
-    onnx_export::check_tflite_matches(meta, o.tflite, rm.model->input_size(), rm.model->num_keypoints());
-    ScratchDir work("kplab-eval-tflite");
-    eo.batch_size = 256;  // one LiteRT process per 256 people
-    j = evaluate(onnx_export::litert_predictor(o.tflite, meta, work.path(), o.threads),
-                 {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()}, cache, schema, eo);
-    j["tflite"] = o.tflite;
-  }
+  eo.batch_size = 256;  // one LiteRT process per 256 people
+  nlohmann::json j = evaluate(onnx_export::litert_predictor(o.tflite, meta, work.path(), o.threads),
+                              {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()}, cache,
+                              schema, eo);
+  j["tflite"] = o.tflite;
   j["split"] = o.split;
   j["checkpoint"] = rm.checkpoint;
   j["data"] = data;

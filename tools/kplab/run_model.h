@@ -7,27 +7,17 @@
 
 #include "data/cache.h"
 #include "data/schema.h"
-#include "model/pose_model.h"
-#include "train/checkpoint.h"
+#include "run/trained_model.h"
 #include "train/experiment.h"
 
 namespace kplab::cli {
 
-struct RunModel {
-  PoseModel model;
-  std::string checkpoint;  // the file the weights came from
-  Checkpoint meta;
-};
+using RunModel = TrainedModel;  // one type for the verbs and the reports (src/run/trained_model.h)
 
 // The schema a run was trained in, as YAML text: the checkpoint's copy, else
 // (older checkpoints) the file its experiment names when it exists from
 // here, else "". Exports write it into their metadata (kplab.schema).
 std::string run_schema_text(const RunModel& rm);
-
-// The schema itself: the checkpoint's copy, else the file its experiment
-// names, as given or (a schema shipped in datasets/) in kplab's source tree,
-// so a run or zoo folder evaluates from any working directory.
-Schema run_schema(const RunModel& rm);
 
 // `which` "best": RUN/checkpoints/best.pt (by validation PCK), else last.pt;
 // "last": last.pt (the weights the run ended with). Other names are errors.
