@@ -12,6 +12,7 @@
 
 #include "data/cache.h"
 #include "data/schema.h"
+#include "eval/evaluate.h"
 #include "model/pose_model.h"
 #include "train/checkpoint.h"
 
@@ -32,6 +33,14 @@ struct TrainedEvalOptions {
   std::string decoder = "regression";
   std::string device = "cpu";
 };
+
+// The EvalOptions of `options` (its one split, decoder and device).
+EvalOptions eval_options(const TrainedEvalOptions& options);
+
+// Adds what every evaluation of a trained model records beside its scores:
+// "split", "checkpoint", "data" (the cache file), "schema" and "joints".
+void add_run_fields(nlohmann::json& j, const TrainedModel& tm, const std::string& data, const Schema& schema,
+                    const std::string& split);
 
 // evaluate() of `tm` on `cache` (read from the file `data`) in the memory
 // format its device prefers, with "split", "checkpoint", "data", "schema" and

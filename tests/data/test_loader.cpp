@@ -63,7 +63,6 @@ TEST(Loader, ServesEverySampleOfTheSplitOncePerEpoch) {
   }
 }
 
-
 std::vector<int64_t> epoch_order(Loader& loader, int64_t epoch) {
   std::vector<int64_t> order;
   loader.start_epoch(epoch);

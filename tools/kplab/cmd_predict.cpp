@@ -364,25 +364,24 @@ int predict(int argc, char** argv) {
 
   if (!inputs.video) {
     const std::vector<std::string> names = overlay_names(inputs.files);
-    // The detector runs first, in ONNX Runtime, a chunk of photos per process
-    // (16 x 3 x 640 x 640 floats is 79 MB).
-    std::vector<std::vector<DetectedPerson>> detected(inputs.files.size());
-    constexpr size_t kDetectorChunk = 16;
-    for (size_t from = 0; detector && from < inputs.files.size(); from += kDetectorChunk) {
-      std::vector<cv::Mat> photos;
-      std::vector<std::string> sources;
-      for (size_t i = from; i < std::min(inputs.files.size(), from + kDetectorChunk); ++i) {
-        photos.push_back(load_image_file(inputs.files[i]));
-        sources.push_back(inputs.files[i]);
-      }
-      std::vector<std::vector<DetectedPerson>> found = detector->detect(photos, sources);
-      for (size_t k = 0; k < found.size(); ++k) detected[from + k] = std::move(found[k]);
-    }
+    // Photos are read a chunk at a time: with --detector the chunk goes to
+    // ONNX Runtime in one process (16 x 3 x 640 x 640 floats is 79 MB), and
+    // each photo is decoded once for both models.
+    constexpr size_t kChunk = 16;
+    std::vector<cv::Mat> photos;
+    std::vector<std::vector<DetectedPerson>> detected;
     for (size_t i = 0; i < inputs.files.size(); ++i) {
       const std::string& file = inputs.files[i];
-      // Applies the EXIF orientation, as phone galleries show it; refuses a
-      // truncated JPEG (libjpeg alone would fill the rest grey and go on).
-      cv::Mat image = load_image_file(file);
+      if (i % kChunk == 0) {
+        photos.clear();
+        const size_t end = std::min(inputs.files.size(), i + kChunk);
+        const std::vector<std::string> sources(inputs.files.begin() + i, inputs.files.begin() + end);
+        // Applies the EXIF orientation, as phone galleries show it; refuses a
+        // truncated JPEG (libjpeg alone would fill the rest grey and go on).
+        for (const std::string& f : sources) photos.push_back(load_image_file(f));
+        if (detector) detected = detector->detect(photos, sources);
+      }
+      cv::Mat& image = photos[i % kChunk];
       std::vector<Pose> people;
       if (const std::vector<PersonBox>* given = boxes_for(boxes, file)) {
         for (const PersonBox& b : *given) {
@@ -395,7 +394,7 @@ int predict(int argc, char** argv) {
           people.push_back(predictor.run_box(image, b.box, file, margin));
         }
       } else if (detector) {
-        for (const DetectedPerson& d : detected[i]) {
+        for (const DetectedPerson& d : detected[i % kChunk]) {
           people.push_back(predictor.run_box(image, d.box, file, margin));
           people.back().crop = "detector";
         }

@@ -6,13 +6,11 @@
 #include "core/error.h"
 #include "data/cache.h"
 #include "data/schema.h"
-#include "data/split.h"
 #include "core/subprocess.h"
 #include "eval/evaluate.h"
 #include "export/tflite_export.h"
 #include "models/registry.h"
 #include "train/experiment.h"
-#include "train/trained_schema.h"
 
 namespace kplab::cli {
 
@@ -52,25 +50,17 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
   to.decoder = o.decoder;
   to.device = o.device;
   if (o.tflite.empty()) return evaluate_trained(rm, cache, data, to);
-  rm.model->to(torch::Device(o.device));
   const Schema schema = trained_schema(rm);
   const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);
   onnx_export::check_tflite_matches(meta, o.tflite, rm.model->input_size(), rm.model->num_keypoints());
   ScratchDir work("kplab-eval-tflite");
-  EvalOptions eo;
-  eo.splits = {parse_split_name(o.split)};
-  eo.decoder = o.decoder;
-  eo.device = o.device;
+  EvalOptions eo = eval_options(to);
   eo.batch_size = 256;  // one LiteRT process per 256 people
   nlohmann::json j = evaluate(onnx_export::litert_predictor(o.tflite, meta, work.path(), o.threads),
                               {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()}, cache,
                               schema, eo);
   j["tflite"] = o.tflite;
-  j["split"] = o.split;
-  j["checkpoint"] = rm.checkpoint;
-  j["data"] = data;
-  j["schema"] = schema.path;
-  j["joints"] = schema.joints;
+  add_run_fields(j, rm, data, schema, o.split);
   return j;
 }
 
