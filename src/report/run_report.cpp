@@ -123,7 +123,7 @@ std::string model_text(const TrainedModel& tm, const std::string& name) {
 
 std::string checkpoint_text(const TrainedModel& tm, const Experiment& exp) {
   std::string s = fs::path(tm.checkpoint).filename().string();
-  const auto& m = tm.meta;
+  const auto& m = tm.meta.progress;
   if (m.phase >= 0 && m.phase < static_cast<int64_t>(exp.phases.size()))
     s += str(" (phase ", m.phase + 1, " '", exp.phases[m.phase].name, "', epoch ", m.epoch, ")");
   return s;

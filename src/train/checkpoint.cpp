@@ -31,24 +31,24 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
   AtomicFile out(path, true);
   torch::serialize::OutputArchive archive;
   archive.write("format_version", torch::tensor(c.format_version));
-  archive.write("phase", torch::tensor(c.phase));
-  archive.write("epoch", torch::tensor(c.epoch));
-  archive.write("batch", torch::tensor(c.batch));
-  archive.write("step", torch::tensor(c.step));
-  archive.write("best_metric", torch::tensor(c.best_metric, torch::kFloat64));
-  archive.write("loss_scale", torch::tensor(c.loss_scale, torch::kFloat64));
+  archive.write("phase", torch::tensor(c.progress.phase));
+  archive.write("epoch", torch::tensor(c.progress.epoch));
+  archive.write("batch", torch::tensor(c.progress.batch));
+  archive.write("step", torch::tensor(c.progress.step));
+  archive.write("best_metric", torch::tensor(c.progress.best_metric, torch::kFloat64));
+  archive.write("loss_scale", torch::tensor(c.progress.loss_scale, torch::kFloat64));
   archive.write("config", text_tensor(c.config));
   archive.write("model_description", text_tensor(c.model));
-  archive.write("metrics_csv", text_tensor(c.metrics_csv));
+  archive.write("metrics_csv", text_tensor(c.progress.metrics_csv));
   if (!c.schema_yaml.empty()) archive.write("schema", text_tensor(c.schema_yaml));
   if (!c.joint_names.empty()) {
     std::string names;
     for (const auto& j : c.joint_names) names += j + "\n";
     archive.write("joint_names", text_tensor(names));
   }
-  if (c.augment_rng.defined()) archive.write("augment_rng", c.augment_rng);
-  if (c.augment_rng_ranks.defined()) archive.write("augment_rng_ranks", c.augment_rng_ranks);
-  if (c.epoch_sums.defined()) archive.write("epoch_sums", c.epoch_sums);
+  if (c.progress.augment_rng.defined()) archive.write("augment_rng", c.progress.augment_rng);
+  if (c.progress.augment_rng_ranks.defined()) archive.write("augment_rng_ranks", c.progress.augment_rng_ranks);
+  if (c.progress.epoch_sums.defined()) archive.write("epoch_sums", c.progress.epoch_sums);
   torch::serialize::OutputArchive weights;
   model.save(weights);
   archive.write("model", weights);
@@ -85,24 +85,24 @@ static Checkpoint read_checkpoint(const VerifiedZip& zip, torch::nn::Module* mod
   c.format_version = read("format_version").item<int64_t>();
   if (c.format_version != kCheckpointFormatVersion)
     throw input_error(path, "format_version", std::to_string(kCheckpointFormatVersion), std::to_string(c.format_version));
-  c.phase = read("phase").item<int64_t>();
-  c.epoch = read("epoch").item<int64_t>();
-  c.batch = read("batch").item<int64_t>();
-  c.step = read("step").item<int64_t>();
-  c.best_metric = read("best_metric").item<double>();
+  c.progress.phase = read("phase").item<int64_t>();
+  c.progress.epoch = read("epoch").item<int64_t>();
+  c.progress.batch = read("batch").item<int64_t>();
+  c.progress.step = read("step").item<int64_t>();
+  c.progress.best_metric = read("best_metric").item<double>();
   c.config = tensor_text(read("config"));
   c.model = tensor_text(read("model_description"));
-  c.metrics_csv = tensor_text(read("metrics_csv"));
+  c.progress.metrics_csv = tensor_text(read("metrics_csv"));
   torch::Tensor scale, names, schema;
   if (archive.try_read("schema", schema)) c.schema_yaml = tensor_text(schema);
-  if (archive.try_read("loss_scale", scale)) c.loss_scale = scale.item<double>();
+  if (archive.try_read("loss_scale", scale)) c.progress.loss_scale = scale.item<double>();
   if (archive.try_read("joint_names", names)) {
     std::istringstream in(tensor_text(names));
     for (std::string j; std::getline(in, j);) c.joint_names.push_back(j);
   }
-  archive.try_read("augment_rng", c.augment_rng);
-  archive.try_read("augment_rng_ranks", c.augment_rng_ranks);
-  archive.try_read("epoch_sums", c.epoch_sums);
+  archive.try_read("augment_rng", c.progress.augment_rng);
+  archive.try_read("augment_rng_ranks", c.progress.augment_rng_ranks);
+  archive.try_read("epoch_sums", c.progress.epoch_sums);
   if (model) {
     if (c.model != model_description)
       throw Error(str(path, ": model: expected the architecture of this checkpoint (", c.model,

@@ -14,23 +14,28 @@ namespace kplab {
 
 constexpr int64_t kCheckpointFormatVersion = 1;
 
-struct Checkpoint {
-  int64_t format_version = kCheckpointFormatVersion;
+// Where a run is: what --resume continues from.
+struct TrainProgress {
   int64_t phase = 0;         // phase index to continue in
   int64_t epoch = 0;         // epoch of that phase to continue at
   int64_t batch = 0;         // batches of that epoch already trained
   int64_t step = 0;          // optimizer steps taken in that phase
-  double best_metric = -1;   // best validation PCK so far (-1: none yet)
+  double best_metric = -1;   // best validation PCK of the phase so far (-1: none yet)
+  std::string metrics_csv;   // metrics.csv so far (train/metrics_log.h)
+  torch::Tensor augment_rng; // augmentation generator state (CPU uint8)
+  torch::Tensor augment_rng_ranks;  // uint8 [W, state bytes]: each rank's generator state (multi-process runs only)
+  double loss_scale = 1;     // fp16 loss scaler's scale (1 when not scaling)
+  torch::Tensor epoch_sums;  // float64 [N + 1]: the unfinished epoch's loss sums (total, then the logged
+                             // terms in metrics.csv's order) and its batch count last
+};
+
+struct Checkpoint {
+  int64_t format_version = kCheckpointFormatVersion;
+  TrainProgress progress;
   std::string config;        // effective experiment (YAML)
   std::string model;         // the model's describe() (YAML): the architecture
   std::vector<std::string> joint_names;  // the schema's joints, in the model's order (empty in older checkpoints)
   std::string schema_yaml;   // the schema file's text (empty in older checkpoints): exports carry it on
-  std::string metrics_csv;   // metrics.csv so far
-  torch::Tensor augment_rng; // augmentation generator state (CPU uint8)
-  torch::Tensor augment_rng_ranks;  // uint8 [W, state bytes]: each rank's generator state (multi-process runs only)
-  double loss_scale = 1;     // fp16 loss scaler's scale (1 when not scaling)
-  torch::Tensor epoch_sums;  // float64 [6]: loss sums (total, heatmap, coords, visibility,
-                             // mirrored) and batch count of the unfinished epoch
 };
 
 // `optimizer` may be null (a weights-only checkpoint, e.g. best.pt).

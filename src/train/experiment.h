@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,12 +21,14 @@
 namespace kplab {
 
 struct LossConfig {
-  double heatmap = 1.0;              // weight of the heatmap loss
-  double coords = 1.0;               // weight of the coordinate loss
-  double visibility = 1.0;           // weight of the visibility loss
-  double mirrored = 0.0;             // weight of the mirrored-joint ("negative heatmap") loss
+  // Weight of each loss term by name (train/loss_terms.h); a term a phase
+  // does not set has its default weight (heatmap, coords, visibility 1; others 0).
+  std::map<std::string, double> weights = default_loss_weights();
   std::string heatmap_kind = "bce";  // bce | mse
   std::string coord_kind = "mse";    // mse | l1 | smooth_l1
+
+  double weight(const std::string& term) const;
+  static std::map<std::string, double> default_loss_weights();
 };
 
 struct OptimizerConfig {

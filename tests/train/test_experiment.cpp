@@ -127,10 +127,10 @@ void expect_same_experiment(const Experiment& a, const Experiment& b) {
     EXPECT_EQ(p.epochs, q.epochs);
     EXPECT_EQ(p.trainable, q.trainable);
     EXPECT_EQ(p.batch_size, q.batch_size);
-    EXPECT_EQ(p.loss.heatmap, q.loss.heatmap);
-    EXPECT_EQ(p.loss.coords, q.loss.coords);
-    EXPECT_EQ(p.loss.visibility, q.loss.visibility);
-    EXPECT_EQ(p.loss.mirrored, q.loss.mirrored);
+    EXPECT_EQ(p.loss.weight("heatmap"), q.loss.weight("heatmap"));
+    EXPECT_EQ(p.loss.weight("coords"), q.loss.weight("coords"));
+    EXPECT_EQ(p.loss.weight("visibility"), q.loss.weight("visibility"));
+    EXPECT_EQ(p.loss.weight("mirrored"), q.loss.weight("mirrored"));
     EXPECT_EQ(p.loss.heatmap_kind, q.loss.heatmap_kind);
     EXPECT_EQ(p.loss.coord_kind, q.loss.coord_kind);
     EXPECT_EQ(p.optimizer.type, q.optimizer.type);
@@ -184,10 +184,10 @@ TEST(ExperimentLoad, MinimalFileGetsTheDefaults) {
   EXPECT_EQ(p.epochs, phase_defaults.epochs);
   EXPECT_EQ(p.trainable, (std::vector<std::string>{"backbone", "heatmap"}));
   EXPECT_EQ(p.batch_size, phase_defaults.batch_size);
-  EXPECT_EQ(p.loss.heatmap, 1.0);
-  EXPECT_EQ(p.loss.coords, 1.0);
-  EXPECT_EQ(p.loss.visibility, 1.0);
-  EXPECT_EQ(p.loss.mirrored, 0.0);
+  EXPECT_EQ(p.loss.weight("heatmap"), 1.0);
+  EXPECT_EQ(p.loss.weight("coords"), 1.0);
+  EXPECT_EQ(p.loss.weight("visibility"), 1.0);
+  EXPECT_EQ(p.loss.weight("mirrored"), 0.0);
   EXPECT_EQ(p.loss.heatmap_kind, "bce");
   EXPECT_EQ(p.loss.coord_kind, "mse");
   EXPECT_EQ(p.optimizer.type, "adam");
@@ -234,8 +234,8 @@ TEST(ExperimentLoad, FullFileReadsEveryKey) {
   const PhaseConfig& p = e.phases[0];
   EXPECT_EQ(p.epochs, 50);
   EXPECT_EQ(p.batch_size, 32);
-  EXPECT_EQ(p.loss.coords, 0.0);
-  EXPECT_EQ(p.loss.mirrored, 0.5);
+  EXPECT_EQ(p.loss.weight("coords"), 0.0);
+  EXPECT_EQ(p.loss.weight("mirrored"), 0.5);
   EXPECT_EQ(p.loss.heatmap_kind, "mse");
   EXPECT_EQ(p.loss.coord_kind, "l1");
   EXPECT_EQ(p.optimizer.type, "sgd");
@@ -515,8 +515,8 @@ TEST(ExperimentOverrides, CreateMissingSectionsAndReplaceLists) {
   EXPECT_EQ(e.eval.alphas, (std::vector<double>{0.05, 0.1}));
   EXPECT_EQ(e.phases[0].trainable, std::vector<std::string>{"head"});
   EXPECT_EQ(e.model_options["input_size"].as<int>(), 192);
-  EXPECT_EQ(e.phases[0].loss.coords, 0.0);
-  EXPECT_EQ(e.phases[0].loss.heatmap, 1.0);
+  EXPECT_EQ(e.phases[0].loss.weight("coords"), 0.0);
+  EXPECT_EQ(e.phases[0].loss.weight("heatmap"), 1.0);
   EXPECT_EQ(e.seed, 2u) << "later overrides win";
   // A list element by index.
   e = load_experiment(path, {"phases.0.trainable.1=neck"});

@@ -170,8 +170,8 @@ TEST(Trainer, BestCheckpointOfAHeatmapDecoderRunHoldsTheTrainedRegressionBranch)
   ASSERT_FALSE(r.interrupted);
   const std::string best = tiny.dir.file("heat/checkpoints/best.pt");
   Checkpoint meta = load_checkpoint(best, nullptr, "", nullptr);
-  EXPECT_EQ(meta.phase, 1) << "best.pt comes from the last phase";
-  EXPECT_EQ(meta.epoch, 2) << "ties go to the later epoch";
+  EXPECT_EQ(meta.progress.phase, 1) << "best.pt comes from the last phase";
+  EXPECT_EQ(meta.progress.epoch, 2) << "ties go to the later epoch";
   PoseModel from_best = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
   YAML::Emitter description;
   description << from_best->describe();

@@ -1,0 +1,78 @@
+#include "train/loss_terms.h"
+
+#include "train/experiment.h"
+#include "train/losses.h"
+
+namespace kplab {
+
+const std::vector<LossTerm>& loss_terms() {
+  static const std::vector<LossTerm> terms = {
+      {"heatmap", 1.0, true, true, "heatmap loss (heatmap_kind: bce or mse), mean over labeled maps' pixels",
+       [](const LossInputs& in) {
+         return in.heatmap_kind == "mse" ? heatmap_mse(in.out.heatmaps, in.heatmap_targets, in.heatmap_weights)
+                                         : heatmap_bce(in.out.heatmaps, in.heatmap_targets, in.heatmap_weights);
+       }},
+      {"coords", 1.0, false, true, "coordinate loss of the regression output (coord_kind: mse, l1 or smooth_l1)",
+       [](const LossInputs& in) {
+         return coord_loss(in.out.coords, in.batch.keypoints, in.batch.visible, in.input_size, in.coord_kind);
+       }},
+      {"visibility", 1.0, false, true, "visibility BCE (visible = labeled and not hidden)",
+       [](const LossInputs& in) {
+         // Visible = labeled and not hidden (by the source's flag or an occlusion rectangle).
+         return visibility_bce(in.out.visibility, in.batch.visible * (1 - in.batch.occluded));
+       }},
+      {"mirrored", 0.0, true, true, "mirrored-joint (\"negative heatmap\") loss: mass on the left/right partner",
+       [](const LossInputs& in) {
+         return mirrored_joint_loss(in.out.heatmaps, in.heatmap_targets, in.heatmap_weights, in.flip_perm);
+       }},
+  };
+  return terms;
+}
+
+const LossTerm* find_loss_term(const std::string& name) {
+  for (const LossTerm& t : loss_terms())
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+LossValues compute_loss(const PoseOutput& out, const AugmentedBatch& batch, const HeatmapCodec& codec,
+                        const std::map<std::string, double>& weights, const std::string& heatmap_kind,
+                        const std::string& coord_kind, const torch::Tensor& flip_perm, double input_size) {
+  auto weight_of = [&](const LossTerm& t) {
+    auto it = weights.find(t.name);
+    return it == weights.end() ? t.default_weight : it->second;
+  };
+  LossInputs in{out, batch, {}, {}, flip_perm.to(out.heatmaps.device()), input_size, heatmap_kind, coord_kind};
+  for (const LossTerm& t : loss_terms())
+    if (t.needs_heatmap_targets && weight_of(t) > 0 && !in.heatmap_targets.defined())
+      std::tie(in.heatmap_targets, in.heatmap_weights) = codec.encode(batch.keypoints, batch.visible);
+  LossValues v;
+  v.total = torch::zeros({}, out.coords.options());
+  for (const LossTerm& t : loss_terms()) {
+    const double w = weight_of(t);
+    if (!(w > 0)) continue;
+    torch::Tensor value = t.compute(in);
+    v.total = v.total + w * value;
+    v.parts[t.name] = value;
+  }
+  return v;
+}
+
+}  // namespace kplab
+
+namespace kplab {
+
+std::map<std::string, double> LossConfig::default_loss_weights() {
+  std::map<std::string, double> w;
+  for (const LossTerm& t : loss_terms()) w[t.name] = t.default_weight;
+  return w;
+}
+
+double LossConfig::weight(const std::string& term) const {
+  auto it = weights.find(term);
+  if (it != weights.end()) return it->second;
+  const LossTerm* t = find_loss_term(term);
+  return t ? t->default_weight : 0.0;
+}
+
+}  // namespace kplab
