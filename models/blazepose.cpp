@@ -1,15 +1,35 @@
 #include "models/blazepose.h"
 
-#include <functional>
+#include <algorithm>
 #include <map>
-#include <set>
 
 #include "core/error.h"
-#include "core/yaml_read.h"
 
 namespace kplab::models {
 
 namespace {
+
+bool is_attention(const std::string& name) {
+  const auto& names = attention_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// "none or cbam": the known attention kinds for an error message.
+std::string attention_choices() {
+  std::string out;
+  for (const std::string& name : attention_names()) out += (out.empty() ? "" : " or ") + name;
+  return out;
+}
+
+// Builds and registers the attention block placed after convolution `site`
+// ("3", "5", "11"); named kind + site ("cbam3"), the state_dict key that
+// checkpoints hold. An empty holder for "none".
+FeatureBlock add_attention(torch::nn::Module& parent, const BlazePoseOptions& o, const std::string& site,
+                           int64_t channels) {
+  FeatureBlock block = make_attention(o.attention(), channels);
+  if (block) parent.register_module(o.attention() + site, block);
+  return block;
+}
 
 void validate(const BlazePoseOptions& o) {
   KP_CHECK(o.num_keypoints() >= 1, "blazepose: num_keypoints: expected >= 1, found ", o.num_keypoints());
@@ -25,7 +45,7 @@ void validate(const BlazePoseOptions& o) {
            " halvings), found ", o.input_size());
   KP_CHECK(o.upsample() == "bilinear" || o.upsample() == "tconv", "blazepose: upsample: expected bilinear or tconv, found '",
            o.upsample(), "'");
-  KP_CHECK(o.attention() == "none" || o.attention() == "cbam", "blazepose: attention: expected none or cbam, found '",
+  KP_CHECK(is_attention(o.attention()), "blazepose: attention: expected ", attention_choices(), ", found '",
            o.attention(), "'");
   KP_CHECK(!o.extra_stage() || o.heatmap_stride() == 2,
            "blazepose: extra_stage reads the S/2 decoder features: expected heatmap_stride 2, found ", o.heatmap_stride());
@@ -58,10 +78,8 @@ BackboneImpl::BackboneImpl(const BlazePoseOptions& o) {
                                                .blocks(o.vit_blocks())
                                                .shared(o.vit_shared())
                                                .conv_embed(o.vit_conv_embed())));
-  if (o.attention() == "cbam") {
-    cbam3 = register_module("cbam3", CBAM(o.widths()[0]));
-    cbam5 = register_module("cbam5", CBAM(o.widths()[2]));
-  }
+  attention3 = add_attention(*this, o, "3", o.widths()[0]);
+  attention5 = add_attention(*this, o, "5", o.widths()[2]);
 }
 
 std::vector<torch::Tensor> BackboneImpl::forward(const torch::Tensor& x) {
@@ -72,8 +90,8 @@ std::vector<torch::Tensor> BackboneImpl::forward(const torch::Tensor& x) {
   for (size_t i = 0; i < stages->size(); ++i) {
     y = stages->ptr<BlazeBlockImpl>(i)->forward(y);
     if (i == 0 && vit) y = vit(y);
-    if (i == 0 && cbam3) y = cbam3(y);
-    if (i == 2 && cbam5) y = cbam5(y);
+    if (i == 0 && attention3) y = attention3(y);
+    if (i == 2 && attention5) y = attention5(y);
     out.push_back(y);
   }
   return out;
@@ -87,8 +105,8 @@ std::vector<Value> BackboneImpl::emit(GraphBuilder& g, const Value& x) const {
   for (size_t i = 0; i < stages->size(); ++i) {
     y = stages->ptr<BlazeBlockImpl>(i)->emit(g, y);
     if (i == 0 && vit) y = vit->emit(g, y);
-    if (i == 0 && cbam3) y = cbam3->emit(g, y);
-    if (i == 2 && cbam5) y = cbam5->emit(g, y);
+    if (i == 0 && attention3) y = attention3->emit(g, y);
+    if (i == 2 && attention5) y = attention5->emit(g, y);
     out.push_back(y);
   }
   return out;
@@ -113,9 +131,9 @@ HeatmapHeadImpl::HeatmapHeadImpl(const BlazePoseOptions& o) : full_resolution(o.
     sep10b = register_module("sep10b", SeparableConv(o.stem(), h, 1, true));
   }
   sep11 = register_module("sep11", SeparableConv(full_resolution ? h : d, h, 1, true));
-  // conv11's CBAM acts on its features before the projection to K heatmaps
-  // (on the K logits themselves it would only rescale them).
-  if (o.attention() == "cbam") cbam11 = register_module("cbam11", CBAM(h));
+  // conv11's attention acts on its features before the projection to K
+  // heatmaps (on the K logits themselves it would only rescale them).
+  attention11 = add_attention(*this, o, "11", h);
   out = register_module("out", torch::nn::Conv2d(torch::nn::Conv2dOptions(h, o.num_keypoints(), 3).padding(1)));
   // Start the heatmap logits at a 1% prior (sigmoid(-4.6)): a joint covers a
   // few cells of thousands, and from 0.5 the first steps only learn that
@@ -133,7 +151,7 @@ std::vector<torch::Tensor> HeatmapHeadImpl::forward(const std::vector<torch::Ten
   if (full_resolution && (want_fine || want_heatmap)) f = fine = up10(sep10a(x)) + sep10b(y[0]);
   if (want_heatmap) {
     f = sep11(f);
-    if (cbam11) f = cbam11(f);
+    if (attention11) f = attention11(f);
     heat = out(f);
   }
   return {heat, x, fine};
@@ -149,7 +167,7 @@ std::vector<Value> HeatmapHeadImpl::emit(GraphBuilder& g, const std::vector<Valu
     f = fine = g.add(up10->emit(g, sep10a->emit(g, x)), sep10b->emit(g, y[0]));
   if (want_heatmap) {
     f = sep11->emit(g, f);
-    if (cbam11) f = cbam11->emit(g, f);
+    if (attention11) f = attention11->emit(g, f);
     heat = g.conv2d(f, out, "heatmap_out");
   }
   return {x, fine, heat};
@@ -249,92 +267,10 @@ void BlazePoseImpl::emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) c
 }
 
 YAML::Node BlazePoseImpl::describe() const {
-  const auto& o = options_;
-  YAML::Node opts;
-  opts["num_keypoints"] = o.num_keypoints();
-  opts["input_size"] = o.input_size();
-  opts["heatmap_stride"] = o.heatmap_stride();
-  opts["stem"] = o.stem();
-  opts["widths"] = o.widths();
-  opts["depths"] = o.depths();
-  opts["decoder"] = o.decoder();
-  opts["head"] = o.head();
-  opts["regression_depths"] = o.regression_depths();
-  opts["tail_depths"] = o.tail_depths();
-  opts["upsample"] = o.upsample();
-  opts["attention"] = o.attention();
-  opts["vit_blocks"] = o.vit_blocks();
-  opts["vit_shared"] = o.vit_shared();
-  opts["vit_conv_embed"] = o.vit_conv_embed();
-  opts["vit_patch"] = o.vit_patch();
-  opts["vit_dim"] = o.vit_dim();
-  opts["vit_heads"] = o.vit_heads();
-  opts["vit_mlp"] = o.vit_mlp();
-  opts["extra_stage"] = o.extra_stage();
-  // Written only when not the default: checkpoints saved before the option
-  // existed describe the same architecture without it and must still load.
-  if (o.regression_pool() != "avg") opts["regression_pool"] = o.regression_pool();
   YAML::Node node;
   node["name"] = name_;
-  node["options"] = opts;
+  node["options"] = describe_options(options_);
   return node;
-}
-
-BlazePoseOptions apply_overrides(BlazePoseOptions o, const YAML::Node& overrides, const std::string& where) {
-  if (!overrides || overrides.IsNull()) return o;
-  using Setter = std::function<void(const YAML::Node&, const std::string&)>;
-  auto i64 = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const int64_t&)) -> Setter {
-    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
-      (o.*set)(yaml_as<int64_t>(n, where, key, "an integer"));
-    };
-  };
-  auto flag = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const bool&)) -> Setter {
-    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
-      (o.*set)(yaml_as<bool>(n, where, key, "true or false"));
-    };
-  };
-  auto text = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const std::string&)) -> Setter {
-    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
-      (o.*set)(yaml_as<std::string>(n, where, key, "a string"));
-    };
-  };
-  auto list = [&](BlazePoseOptions& (BlazePoseOptions::*set)(const std::vector<int64_t>&)) -> Setter {
-    return [&o, set, &where](const YAML::Node& n, const std::string& key) {
-      (o.*set)(yaml_list<int64_t>(n, where, key, "integers"));
-    };
-  };
-  // Member-function pointers of the TORCH_ARG setters (the by-reference overloads).
-  const std::map<std::string, Setter> setters = {
-      {"num_keypoints", i64(&BlazePoseOptions::num_keypoints)},
-      {"input_size", i64(&BlazePoseOptions::input_size)},
-      {"heatmap_stride", i64(&BlazePoseOptions::heatmap_stride)},
-      {"stem", i64(&BlazePoseOptions::stem)},
-      {"widths", list(&BlazePoseOptions::widths)},
-      {"depths", list(&BlazePoseOptions::depths)},
-      {"decoder", i64(&BlazePoseOptions::decoder)},
-      {"head", i64(&BlazePoseOptions::head)},
-      {"regression_depths", list(&BlazePoseOptions::regression_depths)},
-      {"tail_depths", list(&BlazePoseOptions::tail_depths)},
-      {"upsample", text(&BlazePoseOptions::upsample)},
-      {"regression_pool", text(&BlazePoseOptions::regression_pool)},
-      {"attention", text(&BlazePoseOptions::attention)},
-      {"vit_blocks", i64(&BlazePoseOptions::vit_blocks)},
-      {"vit_shared", flag(&BlazePoseOptions::vit_shared)},
-      {"vit_conv_embed", flag(&BlazePoseOptions::vit_conv_embed)},
-      {"vit_patch", i64(&BlazePoseOptions::vit_patch)},
-      {"vit_dim", i64(&BlazePoseOptions::vit_dim)},
-      {"vit_heads", i64(&BlazePoseOptions::vit_heads)},
-      {"vit_mlp", i64(&BlazePoseOptions::vit_mlp)},
-      {"extra_stage", flag(&BlazePoseOptions::extra_stage)},
-  };
-  std::set<std::string> known;
-  for (const auto& kv : setters) known.insert(kv.first);
-  check_known_keys(overrides, known, where, "model.options");
-  for (const auto& kv : overrides) {
-    std::string key = kv.first.as<std::string>();
-    setters.at(key)(kv.second, "model.options." + key);
-  }
-  return o;
 }
 
 }  // namespace kplab::models

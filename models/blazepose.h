@@ -4,10 +4,10 @@
 //   image S x S x 3
 //   backbone:   conv1 3x3/2 -> 24 (S/2), two residual separable convs       y0
 //               BlazeBlocks (3,48) S/4, (4,96) S/8, (5,192) S/16, (6,288) S/32  y1..y4
-//               [+ ViT branch on y1] [+ CBAM after conv3 (y1) and conv5 (y3)]
+//               [+ ViT branch on y1] [+ attention (CBAM) after conv3 (y1) and conv5 (y3)]
 //   heatmap:    decoder of 48-channel stages with x2 upsampling and additive
 //               skips from y3, y2, y1 (S/4 x 48: the "64^2 features"), an
-//               8-channel stage to S/2, separable conv [+ CBAM], 3x3 conv to K
+//               8-channel stage to S/2, separable conv [+ attention], 3x3 conv to K
 //   regression: stop-gradients on the S/4 decoder features and on y2, y3, y4;
 //               BlazeBlocks (4,96), (5,192), (6,288) each plus a separable
 //               conv of the matching stopped feature, two (7,288) blocks,
@@ -19,40 +19,15 @@
 
 #include <torch/torch.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "model/pose_model.h"
+#include "models/blazepose_options.h"
 #include "models/blocks.h"
 
 namespace kplab::models {
-
-struct BlazePoseOptions {
-  TORCH_ARG(int64_t, num_keypoints) = 14;
-  TORCH_ARG(int64_t, input_size) = 256;     // S; a multiple of 2^(5 + tail blocks)
-  TORCH_ARG(int64_t, heatmap_stride) = 2;   // 2: heatmaps at S/2 (128 at 256); 4: at S/4
-  TORCH_ARG(int64_t, stem) = 24;            // conv1 channels
-  TORCH_ARG(std::vector<int64_t>, widths) = std::vector<int64_t>{48, 96, 192, 288};  // encoder stages
-  TORCH_ARG(std::vector<int64_t>, depths) = std::vector<int64_t>{3, 4, 5, 6};        // residual convs per stage
-  TORCH_ARG(int64_t, decoder) = 48;         // decoder width
-  TORCH_ARG(int64_t, head) = 8;             // S/2 stage width
-  TORCH_ARG(std::vector<int64_t>, regression_depths) = std::vector<int64_t>{4, 5, 6};
-  TORCH_ARG(std::vector<int64_t>, tail_depths) = std::vector<int64_t>{7, 7};  // final same-width blocks
-  TORCH_ARG(std::string, upsample) = "bilinear";  // decoder x2: bilinear | tconv
-  TORCH_ARG(std::string, attention) = "none";     // none | cbam (after conv3, conv5, conv11)
-  TORCH_ARG(int64_t, vit_blocks) = 0;             // > 0: ViT branch on the S/4 features
-  TORCH_ARG(bool, vit_shared) = true;             // one block's weights reused (reference)
-  TORCH_ARG(bool, vit_conv_embed) = false;        // ViT2: conv patch embedding, tconv upsampling
-  TORCH_ARG(int64_t, vit_patch) = 8;
-  TORCH_ARG(int64_t, vit_dim) = 128;
-  TORCH_ARG(int64_t, vit_heads) = 4;
-  TORCH_ARG(int64_t, vit_mlp) = 256;
-  TORCH_ARG(bool, extra_stage) = false;           // regression also reads the S/2 decoder features
-  // How the regression head turns its last (S/2^(5+tail)) map into a vector:
-  // avg = global average pooling (the reference); flatten = keep every cell,
-  // so the fully connected layers see where features are, not only what.
-  TORCH_ARG(std::string, regression_pool) = "avg";
-};
 
 // Backbone: y0 (S/2) .. y4 (S/32).
 class BackboneImpl : public torch::nn::Module {
@@ -65,7 +40,7 @@ class BackboneImpl : public torch::nn::Module {
   SeparableConv conv2_1{nullptr}, conv2_2{nullptr};
   torch::nn::ModuleList stages;
   ViTBranch vit{nullptr};
-  CBAM cbam3{nullptr}, cbam5{nullptr};
+  FeatureBlock attention3{nullptr}, attention5{nullptr};  // make_attention(options.attention)
 };
 TORCH_MODULE(Backbone);
 
@@ -82,7 +57,7 @@ class HeatmapHeadImpl : public torch::nn::Module {
   SeparableConv sep7a{nullptr}, sep7b{nullptr}, sep8b{nullptr}, sep9b{nullptr}, sep10a{nullptr}, sep10b{nullptr},
       sep11{nullptr};
   Upsample2 up7{nullptr}, up8{nullptr}, up9{nullptr}, up10{nullptr};
-  CBAM cbam11{nullptr};
+  FeatureBlock attention11{nullptr};  // make_attention(options.attention)
   torch::nn::Conv2d out{nullptr};
 };
 TORCH_MODULE(HeatmapHead);
@@ -128,9 +103,5 @@ class BlazePoseImpl : public PoseModelImpl {
   std::string name_;
   BlazePoseOptions options_;
 };
-
-// Applies a YAML mapping of option overrides (keys as in BlazePoseOptions);
-// unknown keys and wrong types fail naming the key.
-BlazePoseOptions apply_overrides(BlazePoseOptions options, const YAML::Node& overrides, const std::string& where);
 
 }  // namespace kplab::models

@@ -1,6 +1,7 @@
 #include "models/blocks.h"
 
 #include <cmath>
+#include <functional>
 
 #include "core/error.h"
 
@@ -108,6 +109,46 @@ Value CBAMImpl::emit(GraphBuilder& g, const Value& x) const {
   Value sa_full = g.node("Conv", {sa, g.constant(filled({c, 1, 1, 1}, 1.0f), "cbam_ones")}, {n, c, h, w},
                          {{"kernel_shape", std::vector<int64_t>{1, 1}}}, "cbam_expand_sa");
   return g.mul(y, sa_full);
+}
+
+// ------------------------------------------------------------------ Attention
+
+namespace {
+
+// The holder's own constructor would take the shared_ptr as an argument for
+// constructing the (abstract) FeatureBlockImpl: convert the pointer first.
+FeatureBlock as_feature_block(std::shared_ptr<FeatureBlockImpl> block) { return FeatureBlock(std::move(block)); }
+
+struct AttentionKind {
+  std::string name;
+  std::function<FeatureBlock(int64_t channels)> make;  // empty: no module
+};
+
+// The one list of attention kinds; validation and building both read it.
+const std::vector<AttentionKind>& attention_kinds() {
+  static const std::vector<AttentionKind> kinds = {
+      {"none", nullptr},
+      {"cbam", [](int64_t channels) { return as_feature_block(std::make_shared<CBAMImpl>(channels)); }},
+  };
+  return kinds;
+}
+
+}  // namespace
+
+const std::vector<std::string>& attention_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const AttentionKind& kind : attention_kinds()) out.push_back(kind.name);
+    return out;
+  }();
+  return names;
+}
+
+FeatureBlock make_attention(const std::string& name, int64_t channels) {
+  for (const AttentionKind& kind : attention_kinds())
+    if (kind.name == name) return kind.make ? kind.make(channels) : FeatureBlock(nullptr);
+  KP_CHECK(false, "attention: unknown kind '", name, "'");
+  return FeatureBlock(nullptr);
 }
 
 // ------------------------------------------------------------ TransformerBlock

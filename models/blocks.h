@@ -5,6 +5,9 @@
 
 #include <torch/torch.h>
 
+#include <string>
+#include <vector>
+
 #include "export/onnx_graph.h"
 
 namespace kplab::models {
@@ -12,14 +15,24 @@ namespace kplab::models {
 using onnx_export::GraphBuilder;
 using onnx_export::Value;
 
+// What every block here is: one N x C x H x W feature map in, one out, both
+// in LibTorch (forward) and as ONNX nodes (emit), so that a model can hold a
+// block of any kind (an attention add-on, say) by this type.
+class FeatureBlockImpl : public torch::nn::Module {
+ public:
+  virtual torch::Tensor forward(const torch::Tensor& x) = 0;
+  virtual Value emit(GraphBuilder& g, const Value& x) const = 0;
+};
+TORCH_MODULE(FeatureBlock);
+
 // 3x3 depthwise conv (stride 1 or 2) then 1x1 conv, both with bias; ReLU
 // after the 1x1 when `relu` (the decoder and regression stages), none inside
 // residual blocks (they add first, then ReLU).
-class SeparableConvImpl : public torch::nn::Module {
+class SeparableConvImpl : public FeatureBlockImpl {
  public:
   SeparableConvImpl(int64_t in, int64_t out, int64_t stride = 1, bool relu = false);
-  torch::Tensor forward(const torch::Tensor& x);
-  Value emit(GraphBuilder& g, const Value& x) const;
+  torch::Tensor forward(const torch::Tensor& x) override;
+  Value emit(GraphBuilder& g, const Value& x) const override;
 
   torch::nn::Conv2d dw{nullptr}, pw{nullptr};
   bool relu;
@@ -29,11 +42,11 @@ TORCH_MODULE(SeparableConv);
 // BlazeBlock(n, C): stride-2 separable branch + (2x2 max-pool, then a 1x1 conv
 // when the channel count changes) branch, added, ReLU; then n residual
 // separable convs, each x = relu(x + sep(x)). Halves H and W.
-class BlazeBlockImpl : public torch::nn::Module {
+class BlazeBlockImpl : public FeatureBlockImpl {
  public:
   BlazeBlockImpl(int64_t in, int64_t out, int64_t repeats);
-  torch::Tensor forward(const torch::Tensor& x);
-  Value emit(GraphBuilder& g, const Value& x) const;
+  torch::Tensor forward(const torch::Tensor& x) override;
+  Value emit(GraphBuilder& g, const Value& x) const override;
 
   SeparableConv down{nullptr};
   torch::nn::Conv2d pool_proj{nullptr};  // null when in == out
@@ -44,24 +57,30 @@ TORCH_MODULE(BlazeBlock);
 // CBAM: channel attention (average and max pooling into a shared MLP with
 // reduction r, sigmoid) then spatial attention (channel mean and max, 7x7
 // conv, sigmoid), each multiplying the features.
-class CBAMImpl : public torch::nn::Module {
+class CBAMImpl : public FeatureBlockImpl {
  public:
   CBAMImpl(int64_t channels, int64_t reduction = 16, int64_t kernel = 7);
-  torch::Tensor forward(const torch::Tensor& x);
-  Value emit(GraphBuilder& g, const Value& x) const;
+  torch::Tensor forward(const torch::Tensor& x) override;
+  Value emit(GraphBuilder& g, const Value& x) const override;
 
   torch::nn::Conv2d fc1{nullptr}, fc2{nullptr}, spatial{nullptr};
 };
 TORCH_MODULE(CBAM);
 
+// Attention add-ons by name, as timm's create_attn: a new kind is one entry
+// in the table in blocks.cpp. "none" is known and builds no module.
+const std::vector<std::string>& attention_names();
+// The attention block `name` on `channels` features; an empty holder for "none".
+FeatureBlock make_attention(const std::string& name, int64_t channels);
+
 // Pre-norm transformer block on a token grid kept as an N x D x h x w map
 // (OpenCV DNN mishandles 3-D activations): x += MHSA(LN(x)); x += MLP(LN(x)),
 // LayerNorm over channels, GELU (erf) in the MLP, 1x1 convs as projections.
-class TransformerBlockImpl : public torch::nn::Module {
+class TransformerBlockImpl : public FeatureBlockImpl {
  public:
   TransformerBlockImpl(int64_t dim, int64_t heads, int64_t mlp);
-  torch::Tensor forward(const torch::Tensor& x);
-  Value emit(GraphBuilder& g, const Value& x) const;
+  torch::Tensor forward(const torch::Tensor& x) override;
+  Value emit(GraphBuilder& g, const Value& x) const override;
 
   static constexpr float kEps = 1e-5f;  // LayerNorm epsilon
   int64_t heads;
@@ -88,11 +107,11 @@ struct ViTOptions {
   TORCH_ARG(bool, conv_embed) = false;
 };
 
-class ViTBranchImpl : public torch::nn::Module {
+class ViTBranchImpl : public FeatureBlockImpl {
  public:
   ViTBranchImpl(int64_t channels, int64_t size, ViTOptions options);
-  torch::Tensor forward(const torch::Tensor& x);
-  Value emit(GraphBuilder& g, const Value& x) const;
+  torch::Tensor forward(const torch::Tensor& x) override;
+  Value emit(GraphBuilder& g, const Value& x) const override;
 
   ViTOptions options;
   torch::nn::ModuleList embed;  // conv(s); ReLU between them
@@ -105,11 +124,11 @@ TORCH_MODULE(ViTBranch);
 
 // x2 upsampling: bilinear (align_corners=false, as TFLite and OpenCV do it
 // with half-pixel centres) or a 2x2 stride-2 transposed conv.
-class Upsample2Impl : public torch::nn::Module {
+class Upsample2Impl : public FeatureBlockImpl {
  public:
   Upsample2Impl(int64_t channels, bool transposed);
-  torch::Tensor forward(const torch::Tensor& x);
-  Value emit(GraphBuilder& g, const Value& x) const;
+  torch::Tensor forward(const torch::Tensor& x) override;
+  Value emit(GraphBuilder& g, const Value& x) const override;
 
   torch::nn::ConvTranspose2d tconv{nullptr};  // null: bilinear
 };

@@ -230,6 +230,118 @@ struct Reader {
   }
 };
 
+// The attribute joint_names: one variable-length string per joint.
+std::vector<std::string> read_joint_names(const Reader& r) {
+  const std::string& path = r.path;
+  H5::Attribute a = r.attr("joint_names");
+  H5::DataSpace sp = a.getSpace();
+  hsize_t k = 0;
+  if (sp.getSimpleExtentNdims() != 1) throw input_error(path, "attribute joint_names", "a list of names", "another shape");
+  if (a.getTypeClass() != H5T_STRING || !a.getStrType().isVariableStr())
+    throw input_error(path, "attribute joint_names", "variable-length strings",
+                      str("HDF5 type class ", static_cast<int>(a.getTypeClass())));
+  sp.getSimpleExtentDims(&k);
+  std::vector<char*> ptrs(r.elements("attribute joint_names", {k}), nullptr);
+  if (k) a.read(vlen_string(), ptrs.data());
+  std::vector<std::string> names;
+  for (auto* p : ptrs) {
+    names.emplace_back(p ? p : "");
+    free(p);
+  }
+  return names;
+}
+
+// The file's attributes: format version (checked), sizes, provenance, joint names.
+void read_attributes(const Reader& r, CacheData& d) {
+  int64_t version = r.int_attr("format_version");
+  if (version != kCacheFormatVersion)
+    throw input_error(r.path, "attribute format_version", std::to_string(kCacheFormatVersion), std::to_string(version));
+  d.image_size = static_cast<int>(r.int_attr("image_size"));
+  d.seed = static_cast<uint64_t>(r.int_attr("seed"));
+  d.encoding = r.string_attr("encoding");
+  d.schema = r.string_attr("schema");
+  d.command = r.string_attr("command");
+  d.joint_names = read_joint_names(r);
+  d.num_joints = static_cast<int>(d.joint_names.size());
+}
+
+// N, the row count, from the 1-D split dataset.
+hsize_t row_count(const Reader& r) {
+  H5::DataSet split = r.open("split");
+  auto sd = r.dims(split);
+  if (sd.size() != 1) throw input_error(r.path, "split", "a 1-D dataset [N]", Reader::shape_str(sd));
+  return sd[0];
+}
+
+// The per-row labels: split, keypoints, visibility, crop transforms, image ids.
+void read_labels(const Reader& r, CacheData& d, hsize_t n) {
+  const std::string& path = r.path;
+  const hsize_t k = d.num_joints;
+  d.split = r.read<uint8_t>("split", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n}, "uint8");
+  for (hsize_t i = 0; i < n; ++i)
+    if (d.split[i] > 2) throw input_error(path, str("split[", i, "]"), "0, 1 or 2", std::to_string(d.split[i]));
+  d.keypoints = r.read<float>("keypoints", H5::PredType::NATIVE_FLOAT, H5T_FLOAT, 4, {n, k, 2}, "float32");
+  d.visible = r.read<uint8_t>("visible", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, k}, "uint8");
+  d.occluded = r.read<uint8_t>("occluded", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, k}, "uint8");
+  d.crop = r.read<float>("crop", H5::PredType::NATIVE_FLOAT, H5T_FLOAT, 4, {n, 6}, "float32");
+  // One NaN label would make every loss NaN: refuse it here, by row and joint.
+  for (size_t i = 0; i < d.keypoints.size(); ++i)
+    if (!std::isfinite(d.keypoints[i]))
+      throw input_error(path, str("keypoints[", i / (2 * k), "][", i / 2 % k, "]"), "finite crop coordinates",
+                        str(d.keypoints[i]));
+  for (size_t i = 0; i < d.crop.size(); ++i)
+    if (!std::isfinite(d.crop[i]))
+      throw input_error(path, str("crop[", i / 6, "]"), "a finite crop-to-image transform", str(d.crop[i]));
+  d.image_id = r.read<int32_t>("image_id", H5::PredType::NATIVE_INT32, H5T_INTEGER, 4, {n}, "int32");
+}
+
+std::vector<std::string> read_sources(const Reader& r, hsize_t n) {
+  H5::DataSet ds = r.open("source");
+  r.expect_shape("source", ds, {n});
+  std::vector<char*> ptrs(n, nullptr);
+  if (n) ds.read(ptrs.data(), vlen_string());
+  std::vector<std::string> sources;
+  for (auto* p : ptrs) {
+    sources.emplace_back(p ? p : "");
+    free(p);
+  }
+  return sources;
+}
+
+// The JPEG crops: one variable-length uint8 entry per row, none empty.
+std::vector<std::vector<uint8_t>> read_jpeg_images(const Reader& r, hsize_t n) {
+  H5::DataSet ds = r.open("images");
+  r.expect_shape("images", ds, {n});
+  r.expect_class("images", ds, H5T_VLEN, 0, "variable-length uint8 (JPEG bytes)");
+  H5::VarLenType vtype(H5::PredType::NATIVE_UINT8);
+  std::vector<hvl_t> blobs(n);
+  if (n) ds.read(blobs.data(), vtype);
+  std::vector<std::vector<uint8_t>> jpeg(n);
+  for (hsize_t i = 0; i < n; ++i) {
+    auto* p = static_cast<uint8_t*>(blobs[i].p);
+    jpeg[i].assign(p, p + blobs[i].len);
+  }
+  if (n) {
+    H5::DataSpace space = ds.getSpace();
+    H5::DataSet::vlenReclaim(blobs.data(), vtype, space);
+  }
+  for (hsize_t i = 0; i < n; ++i)
+    if (jpeg[i].empty()) throw input_error(r.path, str("images[", i, "]"), "the JPEG bytes of a crop", "an empty entry");
+  return jpeg;
+}
+
+// The crops in the file's encoding: JPEG bytes, or raw N x S x S x 3 pixels.
+void read_images(const Reader& r, CacheData& d, hsize_t n) {
+  const hsize_t s = d.image_size;
+  if (d.encoding == "jpeg") {
+    d.jpeg = read_jpeg_images(r, n);
+  } else if (d.encoding == "raw") {
+    d.raw = r.read<uint8_t>("images", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, s, s, 3}, "uint8");
+  } else {
+    throw input_error(r.path, "attribute encoding", "'jpeg' or 'raw'", "'" + d.encoding + "'");
+  }
+}
+
 }  // namespace
 
 CacheData read_cache(const std::string& path) {
@@ -242,88 +354,11 @@ CacheData read_cache(const std::string& path) {
   try {
     H5::H5File f(path, H5F_ACC_RDONLY);
     Reader r{f, path};
-    int64_t version = r.int_attr("format_version");
-    if (version != kCacheFormatVersion)
-      throw input_error(path, "attribute format_version", std::to_string(kCacheFormatVersion), std::to_string(version));
-    d.image_size = static_cast<int>(r.int_attr("image_size"));
-    d.seed = static_cast<uint64_t>(r.int_attr("seed"));
-    d.encoding = r.string_attr("encoding");
-    d.schema = r.string_attr("schema");
-    d.command = r.string_attr("command");
-    {
-      H5::Attribute a = r.attr("joint_names");
-      H5::DataSpace sp = a.getSpace();
-      hsize_t k = 0;
-      if (sp.getSimpleExtentNdims() != 1) throw input_error(path, "attribute joint_names", "a list of names", "another shape");
-      if (a.getTypeClass() != H5T_STRING || !a.getStrType().isVariableStr())
-        throw input_error(path, "attribute joint_names", "variable-length strings",
-                          str("HDF5 type class ", static_cast<int>(a.getTypeClass())));
-      sp.getSimpleExtentDims(&k);
-      std::vector<char*> ptrs(r.elements("attribute joint_names", {k}), nullptr);
-      if (k) a.read(vlen_string(), ptrs.data());
-      for (auto* p : ptrs) {
-        d.joint_names.emplace_back(p ? p : "");
-        free(p);
-      }
-    }
-    d.num_joints = static_cast<int>(d.joint_names.size());
-
-    H5::DataSet split = r.open("split");
-    auto sd = r.dims(split);
-    if (sd.size() != 1) throw input_error(path, "split", "a 1-D dataset [N]", Reader::shape_str(sd));
-    const hsize_t n = sd[0], k = d.num_joints, s = d.image_size;
-
-    d.split = r.read<uint8_t>("split", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n}, "uint8");
-    for (hsize_t i = 0; i < n; ++i)
-      if (d.split[i] > 2) throw input_error(path, str("split[", i, "]"), "0, 1 or 2", std::to_string(d.split[i]));
-    d.keypoints = r.read<float>("keypoints", H5::PredType::NATIVE_FLOAT, H5T_FLOAT, 4, {n, k, 2}, "float32");
-    d.visible = r.read<uint8_t>("visible", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, k}, "uint8");
-    d.occluded = r.read<uint8_t>("occluded", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, k}, "uint8");
-    d.crop = r.read<float>("crop", H5::PredType::NATIVE_FLOAT, H5T_FLOAT, 4, {n, 6}, "float32");
-    // One NaN label would make every loss NaN: refuse it here, by row and joint.
-    for (size_t i = 0; i < d.keypoints.size(); ++i)
-      if (!std::isfinite(d.keypoints[i]))
-        throw input_error(path, str("keypoints[", i / (2 * k), "][", i / 2 % k, "]"), "finite crop coordinates",
-                          str(d.keypoints[i]));
-    for (size_t i = 0; i < d.crop.size(); ++i)
-      if (!std::isfinite(d.crop[i]))
-        throw input_error(path, str("crop[", i / 6, "]"), "a finite crop-to-image transform", str(d.crop[i]));
-    d.image_id = r.read<int32_t>("image_id", H5::PredType::NATIVE_INT32, H5T_INTEGER, 4, {n}, "int32");
-
-    {
-      H5::DataSet ds = r.open("source");
-      r.expect_shape("source", ds, {n});
-      std::vector<char*> ptrs(n, nullptr);
-      if (n) ds.read(ptrs.data(), vlen_string());
-      for (auto* p : ptrs) {
-        d.source.emplace_back(p ? p : "");
-        free(p);
-      }
-    }
-
-    if (d.encoding == "jpeg") {
-      H5::DataSet ds = r.open("images");
-      r.expect_shape("images", ds, {n});
-      r.expect_class("images", ds, H5T_VLEN, 0, "variable-length uint8 (JPEG bytes)");
-      H5::VarLenType vtype(H5::PredType::NATIVE_UINT8);
-      std::vector<hvl_t> blobs(n);
-      if (n) ds.read(blobs.data(), vtype);
-      d.jpeg.resize(n);
-      for (hsize_t i = 0; i < n; ++i) {
-        auto* p = static_cast<uint8_t*>(blobs[i].p);
-        d.jpeg[i].assign(p, p + blobs[i].len);
-      }
-      if (n) {
-        H5::DataSpace space = ds.getSpace();
-        H5::DataSet::vlenReclaim(blobs.data(), vtype, space);
-      }
-      for (hsize_t i = 0; i < n; ++i)
-        if (d.jpeg[i].empty()) throw input_error(path, str("images[", i, "]"), "the JPEG bytes of a crop", "an empty entry");
-    } else if (d.encoding == "raw") {
-      d.raw = r.read<uint8_t>("images", H5::PredType::NATIVE_UINT8, H5T_INTEGER, 1, {n, s, s, 3}, "uint8");
-    } else {
-      throw input_error(path, "attribute encoding", "'jpeg' or 'raw'", "'" + d.encoding + "'");
-    }
+    read_attributes(r, d);
+    const hsize_t n = row_count(r);
+    read_labels(r, d, n);
+    d.source = read_sources(r, n);
+    read_images(r, d, n);
   } catch (const H5::Exception& e) {
     throw Error(str(path, ": reading the HDF5 cache failed in ", e.getFuncName(), ": ", e.getDetailMsg()));
   }

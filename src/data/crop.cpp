@@ -25,6 +25,24 @@ void check_joints_against_image(RawPerson& p, int w, int h, float outlier_margin
   }
 }
 
+int place_person_in_image(RawPerson& p, bool normalized, int w, int h, float outlier_margin, ReadStats& stats) {
+  if (normalized) {
+    for (size_t j = 0; j < p.labeled.size(); ++j) {
+      p.xy[2 * j] *= w;
+      p.xy[2 * j + 1] *= h;
+    }
+    p.box[0] *= w;
+    p.box[2] *= w;
+    p.box[1] *= h;
+    p.box[3] *= h;
+  }
+  check_joints_against_image(p, w, h, outlier_margin, stats);
+  int labeled = 0;
+  for (auto v : p.labeled) labeled += v;
+  if (labeled == 0) ++stats.skipped_people["no labeled joints"];
+  return labeled;
+}
+
 std::optional<std::array<float, 3>> person_square(const RawPerson& p, float margin, ReadStats& stats) {
   float x0, y0, x1, y1;
   if (p.has_box && p.box[2] > 1 && p.box[3] > 1) {

@@ -33,6 +33,13 @@ struct Crop {
 // image and counts both the masked and the slightly-outside-but-kept ones.
 void check_joints_against_image(RawPerson& p, int w, int h, float outlier_margin, ReadStats& stats);
 
+// One person of a decoded w x h image, as both prepare and to-yolo first
+// take it: labels to pixels when `normalized` (YOLO labels are fractions of
+// the image), far-outside joints masked (check_joints_against_image). Returns
+// the labeled joints left; a person without any is counted in `stats` as
+// "no labeled joints" and is for the caller to skip.
+int place_person_in_image(RawPerson& p, bool normalized, int w, int h, float outlier_margin, ReadStats& stats);
+
 // The square box (cx, cy, side) around a person: its box if it has one, else
 // its labeled joints' extent; nullopt (and a count in `stats`) when neither
 // gives a usable box (fewer than 2 labeled joints, or a degenerate extent).

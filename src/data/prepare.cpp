@@ -137,22 +137,38 @@ RawDataset read_in_schema(const PrepareOptions& o, const Schema& target) {
   return data;
 }
 
-PrepareSummary prepare(const PrepareOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  check_options(o);
-  // Output first: a refused path must fail in a second, not after the work.
-  AtomicFile out(o.out, o.force);
-  const Schema target = load_schema(o.schema_path);
-  RawDataset data = read_in_schema(o, target);
-  PrepareSummary summary;
-  summary.out = o.out;
-  summary.schema = target.name;
-  summary.stats = data.stats;
+namespace {
 
-  std::vector<int> source_splits;
-  for (const auto& img : data.images) source_splits.push_back(img.split);
-  const std::vector<uint8_t> image_split = assign_splits(o.split, data.images.size(), o.seed, source_splits);
+// Each usable person of one decoded image as a crop (JPEG-encoded unless
+// o.raw); people without labeled joints or a square are counted and dropped.
+void crop_people(RawImage& img, const cv::Mat& mat, const PrepareOptions& o, const std::vector<int>& jpeg_params,
+                 ImageOut& res) {
+  for (RawPerson& p : img.people) {
+    if (place_person_in_image(p, img.normalized, mat.cols, mat.rows, o.outlier_margin, res.stats) == 0) continue;
+    auto square = person_square(p, o.margin, res.stats);
+    if (!square) continue;
+    PersonOut po;
+    po.crop = crop_person(mat, p, *square, o.size);
+    if (o.raw) {
+      cv::cvtColor(po.crop.image, po.crop.image, cv::COLOR_BGR2RGB);
+    } else {
+      cv::imencode(".jpg", po.crop.image, po.jpeg, jpeg_params);
+      po.crop.image.release();
+    }
+    res.people.push_back(std::move(po));
+  }
+}
 
+void warn_exif_outside(const std::string& source, int orientation, int64_t outside) {
+  std::fprintf(stderr,
+               "\nwarning: %s: EXIF orientation %d turns this image for display and %lld labeled joint(s) fall "
+               "outside the displayed image: labels are read in the displayed orientation (as Ultralytics "
+               "does); were these labelled on the stored pixels?\n",
+               source.c_str(), orientation, static_cast<long long>(outside));
+}
+
+// Decodes and crops every image on o.threads threads; results in image order.
+std::vector<ImageOut> crop_all(RawDataset& data, const PrepareOptions& o) {
   const int threads = o.threads > 0 ? o.threads : default_threads();
   std::vector<ImageOut> results(data.images.size());
   Progress progress("prepare", data.images.size(), o.progress);
@@ -169,48 +185,21 @@ PrepareSummary prepare(const PrepareOptions& o) {
     const int orientation = img.source.rfind("synthetic:", 0) == 0 ? 1 : exif_orientation(img.source);
     if (orientation != 1) ++res.stats.exif_rotated;
     const int64_t outside_before = joints_outside(res.stats);
-    for (RawPerson& p : img.people) {
-      if (img.normalized) {
-        for (size_t j = 0; j < p.labeled.size(); ++j) {
-          p.xy[2 * j] *= mat.cols;
-          p.xy[2 * j + 1] *= mat.rows;
-        }
-        p.box[0] *= mat.cols;
-        p.box[2] *= mat.cols;
-        p.box[1] *= mat.rows;
-        p.box[3] *= mat.rows;
-      }
-      check_joints_against_image(p, mat.cols, mat.rows, o.outlier_margin, res.stats);
-      int labeled = 0;
-      for (auto v : p.labeled) labeled += v;
-      if (labeled == 0) {
-        ++res.stats.skipped_people["no labeled joints"];
-        continue;
-      }
-      auto square = person_square(p, o.margin, res.stats);
-      if (!square) continue;
-      PersonOut po;
-      po.crop = crop_person(mat, p, *square, o.size);
-      if (o.raw) {
-        cv::cvtColor(po.crop.image, po.crop.image, cv::COLOR_BGR2RGB);
-      } else {
-        cv::imencode(".jpg", po.crop.image, po.jpeg, jpeg_params);
-        po.crop.image.release();
-      }
-      res.people.push_back(std::move(po));
-    }
+    crop_people(img, mat, o, jpeg_params, res);
     std::lock_guard<std::mutex> lock(progress_mutex);
     const int64_t outside = joints_outside(res.stats) - outside_before;
-    if (orientation != 1 && outside > 0)
-      std::fprintf(stderr,
-                   "\nwarning: %s: EXIF orientation %d turns this image for display and %lld labeled joint(s) fall "
-                   "outside the displayed image: labels are read in the displayed orientation (as Ultralytics "
-                   "does); were these labelled on the stored pixels?\n",
-                   img.source.c_str(), orientation, static_cast<long long>(outside));
+    if (orientation != 1 && outside > 0) warn_exif_outside(img.source, orientation, outside);
     progress.step();
   });
   progress.finish();
+  return results;
+}
 
+// The crops in image order as one cache; merges the per-image stats and
+// counts into `summary`.
+CacheData assemble_cache(const PrepareOptions& o, const Schema& target, const RawDataset& data,
+                         std::vector<ImageOut>& results, const std::vector<uint8_t>& image_split,
+                         PrepareSummary& summary) {
   CacheData cache;
   cache.image_size = o.size;
   cache.num_joints = target.num_joints();
@@ -240,6 +229,29 @@ PrepareSummary prepare(const PrepareOptions& o) {
       for (auto v : c.visible) summary.labeled_joints += v;
     }
   }
+  return cache;
+}
+
+}  // namespace
+
+PrepareSummary prepare(const PrepareOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_options(o);
+  // Output first: a refused path must fail in a second, not after the work.
+  AtomicFile out(o.out, o.force);
+  const Schema target = load_schema(o.schema_path);
+  RawDataset data = read_in_schema(o, target);
+  PrepareSummary summary;
+  summary.out = o.out;
+  summary.schema = target.name;
+  summary.stats = data.stats;
+
+  std::vector<int> source_splits;
+  for (const auto& img : data.images) source_splits.push_back(img.split);
+  const std::vector<uint8_t> image_split = assign_splits(o.split, data.images.size(), o.seed, source_splits);
+
+  std::vector<ImageOut> results = crop_all(data, o);
+  const CacheData cache = assemble_cache(o, target, data, results, image_split, summary);
   summary.images_read = data.images.size();
   summary.people_written = cache.size();
   KP_CHECK(summary.people_written > 0, o.root, ": dataset: expected at least one person with labeled joints, found none");

@@ -147,14 +147,19 @@ std::string YoloExportSummary::to_text() const {
   return t.str();
 }
 
-YoloExportSummary export_yolo(const YoloExportOptions& o) {
-  check_source_options(o.source);
-  const Schema schema = load_schema(o.source.schema_path);
-  const fs::path out(o.out);
+namespace {
+
+// PREFIX of the set's file names: the format's name unless given.
+std::string checked_prefix(const YoloExportOptions& o) {
   const std::string prefix = o.prefix.empty() ? o.source.format : o.prefix;
   if (prefix.empty() || prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
                             std::string::npos)
     throw input_error("--prefix", "prefix", "letters, digits, _ and -", "'" + prefix + "'");
+  return prefix;
+}
+
+// Refuses an output the options do not allow; returns whether it exists.
+bool check_output(const YoloExportOptions& o, const fs::path& out, const Schema& schema) {
   std::error_code ec;
   const bool exists = fs::exists(out, ec);
   if (o.append) {
@@ -165,13 +170,11 @@ YoloExportSummary export_yolo(const YoloExportOptions& o) {
     const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
     if (!fs::is_directory(parent, ec)) throw input_error(o.out, "output folder's parent", "an existing folder", "none");
   }
+  return exists;
+}
 
-  RawDataset data = read_in_schema(o.source, schema);
-  std::vector<int> source_splits;
-  for (const auto& img : data.images) source_splits.push_back(img.split);
-  const std::vector<uint8_t> split = assign_splits(o.source.split, data.images.size(), o.source.seed, source_splits);
-
-  // File names: PREFIX_STEM.EXT, unique within the set.
+// File names: PREFIX_STEM.EXT, unique within the set.
+std::vector<std::string> file_stems(const RawDataset& data, const std::string& prefix) {
   std::vector<std::string> stems(data.images.size());
   std::map<std::string, int> seen;
   for (size_t i = 0; i < data.images.size(); ++i) {
@@ -183,8 +186,12 @@ YoloExportSummary export_yolo(const YoloExportOptions& o) {
     const int n = seen[stem]++;
     stems[i] = n ? str(stem, "_", n) : stem;
   }
+  return stems;
+}
 
-  Staging stage;
+// The staging folder, with images/ and labels/ per split: beside `out` for a
+// new set, inside it for an append.
+void make_stage(Staging& stage, const YoloExportOptions& o, const fs::path& out) {
   if (o.append) {
     remove_stale_temporaries((out / "append").string());
     stage.path = out / str(".append.tmp-", ::getpid());
@@ -192,45 +199,71 @@ YoloExportSummary export_yolo(const YoloExportOptions& o) {
     remove_stale_temporaries(out.string());
     stage.path = (out.parent_path().empty() ? fs::path(".") : out.parent_path()) / str(".", out.filename().string(), ".tmp-", ::getpid());
   }
+  std::error_code ec;
   fs::remove_all(stage.path, ec);
   for (const char* s : kSplitNames) {
     fs::create_directories(stage.path / "images" / s);
     fs::create_directories(stage.path / "labels" / s);
   }
+}
 
-  YoloExportSummary summary;
-  summary.out = o.out;
-  summary.prefix = prefix;
-  summary.stats = data.stats;
-  std::vector<std::pair<fs::path, fs::path>> moves;  // staged -> final (append)
+// One image's label file text: a line per person with labeled joints and a
+// box inside the image; people left out are counted in summary.stats.
+std::string image_labels(RawImage& img, const cv::Mat& mat, const YoloExportOptions& o, YoloExportSummary& summary) {
+  std::string labels;
+  for (RawPerson& p : img.people) {
+    const int labeled =
+        place_person_in_image(p, img.normalized, mat.cols, mat.rows, o.source.outlier_margin, summary.stats);
+    if (labeled == 0) continue;
+    const std::string line = label_line(p, mat.cols, mat.rows, o.box_margin);
+    if (line.empty()) {
+      ++summary.stats.skipped_people["box outside the image"];
+      continue;
+    }
+    labels += line;
+    ++summary.people;
+    summary.labeled_joints += labeled;
+  }
+  return labels;
+}
+
+// Where one image and its labels go, relative to the set's folder.
+struct SetFiles {
+  fs::path image, label;
+};
+
+// Stages one image (copied when its bytes can stay, else re-encoded as JPEG)
+// and its labels; records both as staged -> final moves, labels first.
+void stage_image(const RawImage& img, const cv::Mat& mat, bool copy, const SetFiles& rel, const std::string& labels,
+                 const fs::path& stage, const fs::path& out, YoloExportSummary& summary,
+                 std::vector<std::pair<fs::path, fs::path>>& moves) {
+  if (copy) {
+    fs::copy_file(img.source, stage / rel.image);
+  } else {
+    std::vector<uint8_t> jpeg;
+    cv::imencode(".jpg", mat, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95});
+    write_whole_file((stage / rel.image).string(), jpeg.data(), jpeg.size(), (out / rel.image).string());
+    ++summary.reencoded;
+  }
+  write_whole_file((stage / rel.label).string(), labels.data(), labels.size(), (out / rel.label).string());
+  moves.push_back({stage / rel.label, out / rel.label});
+  moves.push_back({stage / rel.image, out / rel.image});
+}
+
+// Every image with a labeled person into the stage; returns the staged -> final moves.
+std::vector<std::pair<fs::path, fs::path>> stage_images(RawDataset& data, const std::vector<uint8_t>& split,
+                                                        const std::vector<std::string>& stems,
+                                                        const YoloExportOptions& o, const fs::path& out,
+                                                        const fs::path& stage, YoloExportSummary& summary) {
+  std::error_code ec;
+  std::vector<std::pair<fs::path, fs::path>> moves;
   for (size_t i = 0; i < data.images.size(); ++i) {
     RawImage& img = data.images[i];
     const cv::Mat mat = img.load();  // EXIF-turned: labels are in the displayed orientation
     const bool is_file = img.source.rfind("synthetic:", 0) != 0;
     const int orientation = is_file ? exif_orientation(img.source) : 1;
     if (orientation != 1) ++summary.stats.exif_rotated;
-    std::string labels;
-    for (RawPerson& p : img.people) {
-      if (img.normalized) {
-        for (size_t j = 0; j < p.labeled.size(); ++j) p.xy[2 * j] *= mat.cols, p.xy[2 * j + 1] *= mat.rows;
-        p.box[0] *= mat.cols, p.box[2] *= mat.cols, p.box[1] *= mat.rows, p.box[3] *= mat.rows;
-      }
-      check_joints_against_image(p, mat.cols, mat.rows, o.source.outlier_margin, summary.stats);
-      int labeled = 0;
-      for (auto v : p.labeled) labeled += v;
-      if (labeled == 0) {
-        ++summary.stats.skipped_people["no labeled joints"];
-        continue;
-      }
-      const std::string line = label_line(p, mat.cols, mat.rows, o.box_margin);
-      if (line.empty()) {
-        ++summary.stats.skipped_people["box outside the image"];
-        continue;
-      }
-      labels += line;
-      ++summary.people;
-      summary.labeled_joints += labeled;
-    }
+    const std::string labels = image_labels(img, mat, o, summary);
     if (labels.empty()) {  // Ultralytics would take it as a background image
       ++summary.images_without_people;
       continue;
@@ -238,27 +271,21 @@ YoloExportSummary export_yolo(const YoloExportOptions& o) {
     const std::string ext = lower(fs::path(img.source).extension().string());
     const bool copy = is_file && orientation == 1 && (ext == ".jpg" || ext == ".jpeg" || ext == ".png");
     const std::string split_name = kSplitNames[split[i]];
-    const fs::path image_rel = fs::path("images") / split_name / (stems[i] + (copy ? ext : ".jpg"));
-    const fs::path label_rel = fs::path("labels") / split_name / (stems[i] + ".txt");
-    if (o.append && (fs::exists(out / image_rel, ec) || fs::exists(out / label_rel, ec)))
-      throw input_error(o.out, (out / image_rel).string(), "a new file name (another --prefix)", "an existing file");
-    if (copy) {
-      fs::copy_file(img.source, stage.path / image_rel);
-    } else {
-      std::vector<uint8_t> jpeg;
-      cv::imencode(".jpg", mat, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95});
-      write_whole_file((stage.path / image_rel).string(), jpeg.data(), jpeg.size(), (out / image_rel).string());
-      ++summary.reencoded;
-    }
-    write_whole_file((stage.path / label_rel).string(), labels.data(), labels.size(), (out / label_rel).string());
-    moves.push_back({stage.path / label_rel, out / label_rel});
-    moves.push_back({stage.path / image_rel, out / image_rel});
+    const SetFiles rel{fs::path("images") / split_name / (stems[i] + (copy ? ext : ".jpg")),
+                       fs::path("labels") / split_name / (stems[i] + ".txt")};
+    if (o.append && (fs::exists(out / rel.image, ec) || fs::exists(out / rel.label, ec)))
+      throw input_error(o.out, (out / rel.image).string(), "a new file name (another --prefix)", "an existing file");
+    stage_image(img, mat, copy, rel, labels, stage, out, summary, moves);
     ++summary.images[split[i]];
   }
-  if (summary.people == 0)
-    throw input_error(o.source.root.empty() ? o.source.format : o.source.root, "people", "at least one labeled person",
-                      "none to write");
+  return moves;
+}
 
+// The data.yaml after this export: every split that holds images (an
+// append's included), and the comment lines of the set's data.yaml so far.
+std::string final_data_yaml(const YoloExportOptions& o, const fs::path& out, const Schema& schema,
+                            const YoloExportSummary& summary) {
+  std::error_code ec;
   bool has_split[3];
   for (int s = 0; s < 3; ++s) {
     has_split[s] = summary.images[s] > 0;
@@ -270,8 +297,14 @@ YoloExportSummary export_yolo(const YoloExportOptions& o) {
     std::ifstream old(out / "data.yaml");
     for (std::string line; std::getline(old, line) && line.rfind("#", 0) == 0;) history += line + "\n";
   }
-  const std::string yaml = data_yaml(schema, has_split, history, o.command);
-  if (o.before_commit) o.before_commit(summary);
+  return data_yaml(schema, has_split, history, o.command);
+}
+
+// A new set: renamed into place whole (replacing an existing one under
+// --force). An append: the staged files moved in, then data.yaml replaced.
+void commit_set(const YoloExportOptions& o, const fs::path& out, bool exists, Staging& stage, const std::string& yaml,
+                const std::vector<std::pair<fs::path, fs::path>>& moves) {
+  std::error_code ec;
   if (!o.append) {
     write_whole_file((stage.path / "data.yaml").string(), yaml.data(), yaml.size(), (out / "data.yaml").string());
     const fs::path old = stage.path.string() + "-replaced";
@@ -287,6 +320,37 @@ YoloExportSummary export_yolo(const YoloExportOptions& o) {
     }
     AtomicFile((out / "data.yaml").string(), true).commit_bytes(yaml);
   }
+}
+
+}  // namespace
+
+YoloExportSummary export_yolo(const YoloExportOptions& o) {
+  check_source_options(o.source);
+  const Schema schema = load_schema(o.source.schema_path);
+  const fs::path out(o.out);
+  const std::string prefix = checked_prefix(o);
+  const bool exists = check_output(o, out, schema);
+
+  RawDataset data = read_in_schema(o.source, schema);
+  std::vector<int> source_splits;
+  for (const auto& img : data.images) source_splits.push_back(img.split);
+  const std::vector<uint8_t> split = assign_splits(o.source.split, data.images.size(), o.source.seed, source_splits);
+  const std::vector<std::string> stems = file_stems(data, prefix);
+
+  Staging stage;
+  make_stage(stage, o, out);
+  YoloExportSummary summary;
+  summary.out = o.out;
+  summary.prefix = prefix;
+  summary.stats = data.stats;
+  const auto moves = stage_images(data, split, stems, o, out, stage.path, summary);
+  if (summary.people == 0)
+    throw input_error(o.source.root.empty() ? o.source.format : o.source.root, "people", "at least one labeled person",
+                      "none to write");
+
+  const std::string yaml = final_data_yaml(o, out, schema, summary);
+  if (o.before_commit) o.before_commit(summary);
+  commit_set(o, out, exists, stage, yaml, moves);
   return summary;
 }
 

@@ -1,19 +1,9 @@
 #include "train/distributed.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <cerrno>
-#include <csignal>
-#include <cstdio>
+#include <chrono>
 #include <cstdlib>
-#include <cstring>
-#include <thread>
 
 // c10d declares its Gloo and NCCL process groups only under these macros
 // (Debian's Torch CMake target defines USE_C10D_GLOO; not every LibTorch
@@ -34,8 +24,6 @@
 #include <torch/cuda.h>
 
 #include "core/error.h"
-
-extern char** environ;
 
 namespace kplab {
 
@@ -267,171 +255,6 @@ void Distributed::barrier() { store_barrier("the other ranks", options_.timeout)
 void Distributed::wait_for_main(const std::string& what) {
   if (is_main()) store_barrier("the other ranks after " + what, options_.timeout);
   else store_barrier("rank 0 (" + what + ")", std::max(options_.main_work_timeout, options_.timeout));
-}
-
-// ---- the local launcher ----
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  KP_CHECK(fd >= 0, "distributed: socket(): ", std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  ::close(fd);
-  KP_CHECK(ok, "distributed: no free TCP port on 127.0.0.1: ", std::strerror(errno));
-  return ntohs(addr.sin_port);
-}
-
-namespace {
-
-constexpr int kMaxRanks = 1024;
-pid_t g_children[kMaxRanks];
-volatile sig_atomic_t g_num_children = 0;
-volatile sig_atomic_t g_interrupted = 0;
-
-// Passes Ctrl-C / SIGTERM on to every rank (kill() is async-signal-safe).
-// Ranks in the terminal's process group get Ctrl-C twice: harmless, it only
-// asks them to stop after their current step.
-void forward_signal(int sig) {
-  if (sig == SIGINT) g_interrupted = 1;
-  for (int i = 0; i < g_num_children; ++i)
-    if (g_children[i] > 0) ::kill(g_children[i], sig);
-}
-
-std::string describe_status(int status) {
-  if (WIFEXITED(status)) return str("exited with code ", WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return str("was killed by signal ", WTERMSIG(status), " (", strsignal(WTERMSIG(status)), ")");
-  return "ended";
-}
-
-}  // namespace
-
-int run_local_workers(const std::vector<std::string>& command, int nproc) {
-  KP_CHECK(nproc >= 1 && nproc <= kMaxRanks, "--nproc: expected 1 to ", kMaxRanks, ", found ", nproc);
-  KP_CHECK(!command.empty(), "distributed: empty worker command");
-  const int port = free_port();
-  const char* omp = std::getenv("OMP_NUM_THREADS");
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const int threads = std::max(1, static_cast<int>(cores) / nproc);
-
-  // Everything exec needs is built before fork (the child only calls execve).
-  std::vector<std::string> base_env;
-  for (char** e = environ; *e; ++e) {
-    const std::string kv = *e;
-    const std::string name = kv.substr(0, kv.find('='));
-    if (name == "RANK" || name == "WORLD_SIZE" || name == "LOCAL_RANK" || name == "LOCAL_WORLD_SIZE" ||
-        name == "MASTER_ADDR" || name == "MASTER_PORT")
-      continue;
-    base_env.push_back(kv);
-  }
-  base_env.push_back(str("WORLD_SIZE=", nproc));
-  base_env.push_back(str("LOCAL_WORLD_SIZE=", nproc));
-  base_env.push_back("MASTER_ADDR=127.0.0.1");
-  base_env.push_back(str("MASTER_PORT=", port));
-  if (!omp || !*omp) base_env.push_back(str("OMP_NUM_THREADS=", threads));
-  std::vector<std::vector<std::string>> envs(nproc, base_env);
-  std::vector<std::vector<char*>> envps(nproc);
-  for (int r = 0; r < nproc; ++r) {
-    envs[r].push_back(str("RANK=", r));
-    envs[r].push_back(str("LOCAL_RANK=", r));
-    for (auto& s : envs[r]) envps[r].push_back(s.data());
-    envps[r].push_back(nullptr);
-  }
-  std::vector<std::string> args = command;
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  std::fprintf(stderr, "kplab: starting %d ranks on 127.0.0.1:%d (%s OMP threads each)\n", nproc, port,
-               omp && *omp ? omp : std::to_string(threads).c_str());
-  struct sigaction sa {};
-  sa.sa_handler = forward_signal;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {};
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  const pid_t parent = ::getpid();
-  g_num_children = 0;
-  g_interrupted = 0;
-  std::vector<pid_t> pids(nproc, -1);
-  for (int r = 0; r < nproc; ++r) {
-    pid_t pid = ::fork();
-    if (pid < 0) {
-      forward_signal(SIGTERM);
-      throw Error(str("--nproc: fork() failed for rank ", r, ": ", std::strerror(errno)));
-    }
-    if (pid == 0) {
-      // A rank must not outlive its launcher (killed with SIGKILL, say).
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      if (::getppid() != parent) ::_exit(1);
-      ::execve(argv[0], argv.data(), envps[r].data());
-      ::_exit(127);
-    }
-    pids[r] = pid;
-    g_children[r] = pid;
-    g_num_children = r + 1;
-  }
-
-  // Wait for every rank; on the first failure stop the others.
-  int running = nproc, failed_rank = -1, failed_status = 0;
-  bool interrupted = false;
-  auto reap = [&](pid_t pid, int status) {
-    for (int r = 0; r < nproc; ++r) {
-      if (pids[r] != pid) continue;
-      pids[r] = -1;
-      g_children[r] = -1;
-      --running;
-      const bool stopped_on_ctrl_c = WIFEXITED(status) && WEXITSTATUS(status) == 130;
-      const bool ok = (WIFEXITED(status) && WEXITSTATUS(status) == 0) || stopped_on_ctrl_c ||
-                      (g_interrupted && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
-      interrupted = interrupted || stopped_on_ctrl_c || (g_interrupted && !WIFEXITED(status));
-      if (!ok && failed_rank < 0) {
-        failed_rank = r;
-        failed_status = status;
-      }
-    }
-  };
-  while (running > 0 && failed_rank < 0) {
-    int status = 0;
-    pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    reap(pid, status);
-  }
-  if (failed_rank >= 0 && running > 0) {
-    for (int r = 0; r < nproc; ++r)
-      if (pids[r] > 0) ::kill(pids[r], SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (running > 0) {
-      int status = 0;
-      pid_t pid = ::waitpid(-1, &status, WNOHANG);
-      if (pid > 0) {
-        reap(pid, status);
-        continue;
-      }
-      if (pid < 0 && errno != EINTR) break;
-      if (std::chrono::steady_clock::now() > deadline) {
-        for (int r = 0; r < nproc; ++r)
-          if (pids[r] > 0) ::kill(pids[r], SIGKILL);
-        while (running > 0 && (pid = ::waitpid(-1, &status, 0)) > 0) reap(pid, status);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  g_num_children = 0;
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  if (failed_rank >= 0)
-    throw Error(str("rank ", failed_rank, " of ", nproc, " ", describe_status(failed_status),
-                    "; the other ranks were stopped (see rank ", failed_rank, "'s message above)"));
-  return interrupted ? 130 : 0;
 }
 
 }  // namespace kplab

@@ -195,53 +195,79 @@ void check_mat5_complete(const std::string& mfile) {
   }
 }
 
-}  // namespace
+// The dataset folder and its joints.mat; `root_arg` may name joints.mat itself.
+struct LspPaths {
+  fs::path root, mat_path;
+};
 
-RawDataset read_lsp(const std::string& root_arg) {
+LspPaths locate(const std::string& root_arg) {
   fs::path root(root_arg);
   fs::path mat_path = root / "joints.mat";
   if (fs::is_regular_file(root)) {  // tolerate being handed joints.mat itself
     mat_path = root;
     root = root.parent_path();
   }
-  const std::string mfile = mat_path.string();
   if (!fs::is_directory(root))
     throw input_error(root.string(), "dataset root", "a folder holding joints.mat and the images", "no such folder");
   if (!fs::is_regular_file(mat_path))
-    throw input_error(mfile, "file", "a MATLAB joints.mat file", "no such file");
+    throw input_error(mat_path.string(), "file", "a MATLAB joints.mat file", "no such file");
+  return {root, mat_path};
+}
 
-  check_mat5_complete(mfile);
-  MatFile mat(Mat_Open(mfile.c_str(), MAT_ACC_RDONLY));
-  if (!mat) throw input_error(mfile, "file", "a MATLAB v5/v7.3 .mat file", "a file matio cannot open");
-
-  std::vector<std::string> names = variable_names(mat.get());
+void check_has_joints(mat_t* mat, const std::string& mfile) {
+  std::vector<std::string> names = variable_names(mat);
   bool has_joints = false;
   for (const auto& n : names) has_joints |= (n == "joints");
-  if (!has_joints) {
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + ("'" + n + "'");
-    throw input_error(mfile, "variables", "a variable named 'joints'",
-                      names.empty() ? std::string("no variables") : "only " + list);
-  }
-  {  // matio allocates what the dimensions claim before reading; compressed
-     // variables escape check_mat5_complete, so bound them by zlib's largest ratio.
-    MatVar info(Mat_VarReadInfo(mat.get(), "joints"));
-    if (!info) throw input_error(mfile, "joints", "a readable numeric array", "a variable matio cannot read");
-    size_t count = 1;
-    bool overflow = false;
-    for (int d = 0; d < info->rank; ++d) overflow |= __builtin_mul_overflow(count, info->dims[d], &count);
-    if (overflow || count / 1032 > fs::file_size(mfile))
-      throw input_error(mfile, "joints", "dimensions whose data fits in the file", dims_text(*info));
-  }
-  MatVar var(Mat_VarRead(mat.get(), "joints"));
-  if (!var) throw input_error(mfile, "joints", "a readable numeric array", "a variable matio cannot read");
+  if (has_joints) return;
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + ("'" + n + "'");
+  throw input_error(mfile, "variables", "a variable named 'joints'",
+                    names.empty() ? std::string("no variables") : "only " + list);
+}
 
-  const matvar_t& v = *var;
+// matio allocates what the dimensions claim before reading; compressed
+// variables escape check_mat5_complete, so bound them by zlib's largest ratio.
+void check_joints_fit(mat_t* mat, const std::string& mfile) {
+  MatVar info(Mat_VarReadInfo(mat, "joints"));
+  if (!info) throw input_error(mfile, "joints", "a readable numeric array", "a variable matio cannot read");
+  size_t count = 1;
+  bool overflow = false;
+  for (int d = 0; d < info->rank; ++d) overflow |= __builtin_mul_overflow(count, info->dims[d], &count);
+  if (overflow || count / 1032 > fs::file_size(mfile))
+    throw input_error(mfile, "joints", "dimensions whose data fits in the file", dims_text(*info));
+}
+
+// The open file and its `joints` variable, read only after the file and its
+// size claims are checked. Members in this order so that the variable is
+// freed before the file closes (a v7.3 variable holds HDF5 ids in it).
+struct JointsVariable {
+  MatFile mat;
+  MatVar var;
+};
+
+JointsVariable read_joints_variable(const std::string& mfile) {
+  check_mat5_complete(mfile);
+  JointsVariable joints;
+  joints.mat.reset(Mat_Open(mfile.c_str(), MAT_ACC_RDONLY));
+  if (!joints.mat) throw input_error(mfile, "file", "a MATLAB v5/v7.3 .mat file", "a file matio cannot open");
+  check_has_joints(joints.mat.get(), mfile);
+  check_joints_fit(joints.mat.get(), mfile);
+  joints.var.reset(Mat_VarRead(joints.mat.get(), "joints"));
+  if (!joints.var) throw input_error(mfile, "joints", "a readable numeric array", "a variable matio cannot read");
+  return joints;
+}
+
+// Which of the two layouts `joints` has, and its dimensions.
+struct JointsLayout {
+  size_t d0, d1, n;  // n: images
+  bool lspet;        // 14x3xN; else 3x14xN (LSP)
+};
+
+// Shape: 14x3xN (LSPET) or 3x14xN (LSP); rank 2 means N = 1.
+JointsLayout check_layout(const matvar_t& v, const std::string& mfile) {
   if (!numeric_class(v.class_type))
     throw input_error(mfile, "joints", "a numeric array (double or single)", str("class ", class_name(v.class_type)));
   if (v.isComplex) throw input_error(mfile, "joints", "a real numeric array", "a complex array");
-
-  // Shape: 14x3xN (LSPET) or 3x14xN (LSP); rank 2 means N = 1.
   size_t d0 = v.rank >= 1 ? v.dims[0] : 0, d1 = v.rank >= 2 ? v.dims[1] : 0;
   size_t n = v.rank == 3 ? v.dims[2] : 1;
   bool lspet = d0 == kLspJoints && d1 == 3, lsp = d0 == 3 && d1 == kLspJoints;
@@ -249,57 +275,74 @@ RawDataset read_lsp(const std::string& root_arg) {
     throw input_error(mfile, "joints", "an array of 14x3xN (LSPET) or 3x14xN (LSP)", dims_text(v));
   if (n == 0) throw input_error(mfile, "joints", "at least one image (N > 0)", dims_text(v));
   if (!v.data) throw input_error(mfile, "joints", "array data", "no data");
+  return {d0, d1, n, lspet};
+}
+
+// Image k's person; `unlabeled` counts the joints LSPET marks as not annotated.
+RawPerson read_person(const matvar_t& v, const JointsLayout& l, size_t k, const std::string& mfile,
+                      int64_t& unlabeled) {
+  RawPerson p;
+  p.xy.assign(kLspJoints * 2, 0.f);
+  p.labeled.assign(kLspJoints, 0);
+  p.occluded.assign(kLspJoints, 0);
+  for (int j = 0; j < kLspJoints; ++j) {
+    // Column-major: element (a, b, k) sits at a + d0 * (b + d1 * k).
+    auto at = [&](size_t a, size_t b) { return element(v, a + l.d0 * (b + l.d1 * k)); };
+    double x = l.lspet ? at(j, 0) : at(0, j);
+    double y = l.lspet ? at(j, 1) : at(1, j);
+    double f = l.lspet ? at(j, 2) : at(2, j);
+    std::string field = str("joints[:, :, ", k, "] joint ", j);
+    if (f != 0.0 && f != 1.0)
+      throw input_error(mfile, field + " flag", "0 or 1", number_text(f));
+    bool labeled = l.lspet ? f == 1.0 : true;
+    if (labeled) {
+      if (!std::isfinite(x) || !std::isfinite(y))
+        throw input_error(mfile, field, "finite x, y for a labeled joint",
+                          str("(", number_text(x), ", ", number_text(y), ")"));
+      p.labeled[j] = 1;
+      p.occluded[j] = l.lspet ? 0 : static_cast<uint8_t>(f == 1.0);
+    } else {
+      ++unlabeled;
+    }
+    // Unlabeled joints keep finite coordinates as given; NaN/Inf become 0.
+    p.xy[2 * j] = std::isfinite(x) ? static_cast<float>(x) : 0.f;
+    p.xy[2 * j + 1] = std::isfinite(y) ? static_cast<float>(y) : 0.f;
+  }
+  return p;
+}
+
+// Image k's file: under images/ first, else directly in the root.
+fs::path image_path(const fs::path& root, bool lspet, size_t k, const std::string& mfile) {
+  const fs::path images_dir = root / "images";
+  char name[32];
+  std::snprintf(name, sizeof(name), lspet ? "im%05zu.jpg" : "im%04zu.jpg", k + 1);
+  fs::path path = images_dir / name;
+  if (fs::is_regular_file(path)) return path;
+  fs::path direct = root / name;
+  if (!fs::is_regular_file(direct))
+    throw input_error(mfile, str("joints[:, :, ", k, "] image"),
+                      str("image file ", name, " in ", images_dir.string(), " or ", root.string()), "no such file");
+  return direct;
+}
+
+}  // namespace
+
+RawDataset read_lsp(const std::string& root_arg) {
+  const LspPaths paths = locate(root_arg);
+  const std::string mfile = paths.mat_path.string();
+  const JointsVariable joints = read_joints_variable(mfile);
+  const matvar_t& v = *joints.var;
+  const JointsLayout layout = check_layout(v, mfile);
 
   RawDataset ds;
   ds.format = "lsp";
   ds.num_joints = kLspJoints;
-  ds.images.reserve(n);
+  ds.images.reserve(layout.n);
   int64_t unlabeled = 0;
-  const fs::path images_dir = root / "images";
-
-  for (size_t k = 0; k < n; ++k) {
-    RawPerson p;
-    p.xy.assign(kLspJoints * 2, 0.f);
-    p.labeled.assign(kLspJoints, 0);
-    p.occluded.assign(kLspJoints, 0);
-    for (int j = 0; j < kLspJoints; ++j) {
-      // Column-major: element (a, b, k) sits at a + d0 * (b + d1 * k).
-      auto at = [&](size_t a, size_t b) { return element(v, a + d0 * (b + d1 * k)); };
-      double x = lspet ? at(j, 0) : at(0, j);
-      double y = lspet ? at(j, 1) : at(1, j);
-      double f = lspet ? at(j, 2) : at(2, j);
-      std::string field = str("joints[:, :, ", k, "] joint ", j);
-      if (f != 0.0 && f != 1.0)
-        throw input_error(mfile, field + " flag", "0 or 1", number_text(f));
-      bool labeled = lspet ? f == 1.0 : true;
-      if (labeled) {
-        if (!std::isfinite(x) || !std::isfinite(y))
-          throw input_error(mfile, field, "finite x, y for a labeled joint",
-                            str("(", number_text(x), ", ", number_text(y), ")"));
-        p.labeled[j] = 1;
-        p.occluded[j] = lspet ? 0 : static_cast<uint8_t>(f == 1.0);
-      } else {
-        ++unlabeled;
-      }
-      // Unlabeled joints keep finite coordinates as given; NaN/Inf become 0.
-      p.xy[2 * j] = std::isfinite(x) ? static_cast<float>(x) : 0.f;
-      p.xy[2 * j + 1] = std::isfinite(y) ? static_cast<float>(y) : 0.f;
-    }
-
-    char name[32];
-    std::snprintf(name, sizeof(name), lspet ? "im%05zu.jpg" : "im%04zu.jpg", k + 1);
-    fs::path path = images_dir / name;
-    if (!fs::is_regular_file(path)) {
-      fs::path direct = root / name;
-      if (!fs::is_regular_file(direct))
-        throw input_error(mfile, str("joints[:, :, ", k, "] image"),
-                          str("image file ", name, " in ", images_dir.string(), " or ", root.string()),
-                          "no such file");
-      path = direct;
-    }
-
+  for (size_t k = 0; k < layout.n; ++k) {
+    RawPerson p = read_person(v, layout, k, mfile, unlabeled);
     RawImage img;
-    img.source = path.string();
+    img.source = image_path(paths.root, layout.lspet, k, mfile).string();
     img.load = [s = img.source] { return load_image_file(s); };
     img.people.push_back(std::move(p));
     ds.images.push_back(std::move(img));

@@ -205,6 +205,14 @@ void draw_background(cv::Mat& img, Rng& r) {
   }
 }
 
+// A leg or an arm: {root, middle, end} joints on the person's right and left,
+// the two segments' widths and the end disc's radius in torso lengths.
+struct LimbPair {
+  std::array<int, 3> right, left;
+  double upper, lower, end;
+  cv::Scalar upper_colour, lower_colour, end_colour;
+};
+
 void draw_person(cv::Mat& img, const Scene& s, Rng& r) {
   const auto& p = s.joints;
   const double T = s.torso;
@@ -217,15 +225,19 @@ void draw_person(cv::Mat& img, const Scene& s, Rng& r) {
     capsule(img, p[a], p[b], thick, col);
     if (is_right) capsule(img, p[a], p[b], std::max(1.0, 0.22 * thick), stripe);
   };
-  // Legs behind the torso, in a random order so neither side is always on top.
-  bool right_first = r.chance(0.5);
-  for (int i = 0; i < 2; ++i) {
-    bool is_right = (i == 0) == right_first;
-    int hip = is_right ? RHIP : LHIP, knee = is_right ? RKNE : LKNE, ankle = is_right ? RANK : LANK;
-    limb(hip, knee, 0.30 * T, s.pants, is_right);
-    limb(knee, ankle, 0.22 * T, s.long_pants ? s.pants : s.skin, is_right);
-    disc(img, p[ankle], 0.11 * T, s.shoes);
-  }
+  // Both sides of a leg or an arm, in a random order so neither side is always on top.
+  auto limb_pair = [&](const LimbPair& l) {
+    const bool right_first = r.chance(0.5);
+    for (int i = 0; i < 2; ++i) {
+      const bool is_right = (i == 0) == right_first;
+      const std::array<int, 3>& j = is_right ? l.right : l.left;
+      limb(j[0], j[1], l.upper * T, l.upper_colour, is_right);
+      limb(j[1], j[2], l.lower * T, l.lower_colour, is_right);
+      disc(img, p[j[2]], l.end * T, l.end_colour);
+    }
+  };
+  // Legs behind the torso.
+  limb_pair({{RHIP, RKNE, RANK}, {LHIP, LKNE, LANK}, 0.30, 0.22, 0.11, s.pants, s.long_pants ? s.pants : s.skin, s.shoes});
   // Torso: shirt quad widened a little so shoulder and hip joints sit inside it,
   // with the pants' waist band over its lower part.
   cv::Point2d mid_sho = (p[RSHO] + p[LSHO]) * 0.5, mid_hip = (p[RHIP] + p[LHIP]) * 0.5;
@@ -249,14 +261,7 @@ void draw_person(cv::Mat& img, const Scene& s, Rng& r) {
   disc(img, face - a * (0.08 * L), 0.05 * L, s.skin * 0.6);
   capsule(img, face - a * (0.2 * L) + side * (0.08 * L), face - a * (0.2 * L) - side * (0.08 * L), 0.03 * L, cv::Scalar(40, 40, 150));
   // Arms in front of the torso (crossed arms stay visible).
-  right_first = r.chance(0.5);
-  for (int i = 0; i < 2; ++i) {
-    bool is_right = (i == 0) == right_first;
-    int sho = is_right ? RSHO : LSHO, elb = is_right ? RELB : LELB, wri = is_right ? RWRI : LWRI;
-    limb(sho, elb, 0.19 * T, s.shirt, is_right);
-    limb(elb, wri, 0.15 * T, s.long_sleeves ? s.shirt : s.skin, is_right);
-    disc(img, p[wri], 0.09 * T, s.skin);
-  }
+  limb_pair({{RSHO, RELB, RWRI}, {LSHO, LELB, LWRI}, 0.19, 0.15, 0.09, s.shirt, s.long_sleeves ? s.shirt : s.skin, s.skin});
 }
 
 cv::Mat render(const Scene& s) {
