@@ -10,6 +10,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/readers/readers.h"
+#include "export/mac_count.h"
 #include "export/onnx_graph.h"
 #include "export/runtimes.h"
 #include "export/tflite_lint.h"

@@ -10,6 +10,9 @@
 // scales; activations that need clamping use Relu/Min/Max with constant
 // operands, never Clip with tensor inputs; LayerNorm and GELU are
 // decomposed into primitive ops.
+//
+// The builder's core (names, inputs, nodes, finish) is onnx_graph.cpp; its
+// layer helpers are graph_layers.cpp. A model's cost is in mac_count.h.
 #pragma once
 
 #include <torch/torch.h>
@@ -119,9 +122,5 @@ std::unique_ptr<onnx::ModelProto> load_model(const std::string& path);
 std::vector<int64_t> declared_shape(const onnx::ValueInfoProto& value);
 // "1x3x256x256" ("?" for -1), "no static shape" for an empty one.
 std::string shape_text(const std::vector<int64_t>& shape);
-
-// Multiply-accumulates of the model's Conv, ConvTranspose, Gemm and MatMul
-// nodes, from their static shapes (runs shape inference on a copy).
-int64_t count_macs(const onnx::ModelProto& model);
 
 }  // namespace kplab::onnx_export

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -195,12 +196,8 @@ void check_static(const onnx::ValueInfoProto& vi, const std::string& kind, std::
     }
 }
 
-}  // namespace
-
-std::vector<LintIssue> lint_tflite(const onnx::ModelProto& model) {
-  std::vector<LintIssue> issues;
-  const auto& g = model.graph();
-
+// Model level: TFLite conversion is checked for the default-domain opset 13 only.
+void lint_opset(const onnx::ModelProto& model, std::vector<LintIssue>& issues) {
   bool default_opset = false;
   for (const auto& o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx") {
@@ -210,23 +207,104 @@ std::vector<LintIssue> lint_tflite(const onnx::ModelProto& model) {
                           str("default-domain opset ", o.version(), ": kplab checks TFLite conversion for opset 13 only")});
     }
   if (!default_opset) issues.push_back({"(model)", "opset_import", "no default-domain opset import"});
+}
 
+// Graph inputs (other than initializers), outputs and value_info need static shapes.
+void lint_shapes(const onnx::GraphProto& g, std::vector<LintIssue>& issues) {
   std::set<std::string> initializers;
   for (const auto& t : g.initializer()) initializers.insert(t.name());
   for (const auto& vi : g.input())
     if (!initializers.count(vi.name())) check_static(vi, "graph input", issues);
   for (const auto& vi : g.output()) check_static(vi, "graph output", issues);
   for (const auto& vi : g.value_info()) check_static(vi, "value_info", issues);
+}
 
-  const Constants constants(g);
+// Who produces and who consumes each value: what the pattern checks walk.
+struct Wiring {
   std::unordered_map<std::string, const onnx::NodeProto*> producer;
   std::unordered_map<std::string, std::vector<const onnx::NodeProto*>> consumers;
-  for (const auto& n : g.node()) {
-    for (const auto& o : n.output()) producer[o] = &n;
-    for (const auto& i : n.input())
-      if (!i.empty()) consumers[i].push_back(&n);
-  }
 
+  explicit Wiring(const onnx::GraphProto& g) {
+    for (const auto& n : g.node()) {
+      for (const auto& o : n.output()) producer[o] = &n;
+      for (const auto& i : n.input())
+        if (!i.empty()) consumers[i].push_back(&n);
+    }
+  }
+};
+
+using Flag = std::function<void(const std::string& reason)>;
+
+void lint_resize(const onnx::NodeProto& n, const onnx::GraphProto& g, const Constants& constants, const Flag& flag) {
+  const int rank = n.input_size() > 0 ? rank_of(g, n.input(0)) : -1;
+  if (rank != 4) flag(rank < 0 ? "Resize input rank unknown: TFLite resizes rank-4 tensors only"
+                               : str("Resize of a rank-", rank, " tensor: TFLite resizes rank-4 tensors only"));
+  if (!constants.is_constant(n, 2) || !constants.is_constant(n, 3))
+    flag("Resize scales/sizes are computed at run time: TFLite needs constants");
+  if (!constants.present(n, 2) && !constants.present(n, 3)) flag("Resize has neither scales nor sizes");
+  const std::string mode = string_attr(n, "mode", "nearest");
+  if (mode != "linear" && mode != "nearest")
+    flag("Resize mode '" + mode + "': TFLite has bilinear and nearest only");
+  if (string_attr(n, "coordinate_transformation_mode", "half_pixel") == "tf_crop_and_resize")
+    flag("Resize with tf_crop_and_resize has no TFLite builtin");
+}
+
+void lint_conv(const onnx::NodeProto& n, const Flag& flag) {
+  const auto strides = ints_attr(n, "strides");
+  const auto pads = ints_attr(n, "pads");
+  const std::string auto_pad = string_attr(n, "auto_pad", "NOTSET");
+  bool strided = false, padded = false;
+  for (int64_t s : strides) strided = strided || s > 1;
+  for (int64_t p : pads) padded = padded || p != 0;
+  if (strided && (padded || auto_pad == "SAME_LOWER"))
+    flag("strided Conv with implicit padding differs from TF SAME: use an explicit Pad and a VALID Conv");
+}
+
+// The checks of an allowed operator that converts only in some spellings:
+// run-time shapes and bounds must be constants, Erf only inside GELU.
+void lint_allowed_op(const onnx::NodeProto& n, const onnx::GraphProto& g, const Constants& constants,
+                     const Wiring& wiring, const Flag& flag) {
+  const std::string& op = n.op_type();
+  if (op == "Clip") {
+    if (!constants.is_constant(n, 1) || !constants.is_constant(n, 2))
+      flag("Clip min/max are tensors, not constants: TFLite needs constant bounds (Relu6 or Min/Max with constants)");
+  } else if (op == "Erf") {
+    if (!erf_in_gelu(n, wiring.producer, wiring.consumers, constants))
+      flag("Erf outside the exact GELU chain Div(x, sqrt 2) -> Erf -> Add 1 -> Mul x -> Mul 0.5 has no TFLite "
+           "builtin (onnx2tf emits FlexErf)");
+  } else if (op == "Resize") {
+    lint_resize(n, g, constants, flag);
+  } else if (op == "Conv") {
+    lint_conv(n, flag);
+  } else if (op == "Reshape") {
+    if (!constants.is_constant(n, 1)) flag("Reshape target shape is computed at run time: TFLite needs a constant");
+  } else if (op == "Pad") {
+    if (!constants.is_constant(n, 1) || !constants.is_constant(n, 2))
+      flag("Pad pads/value are computed at run time: TFLite needs constants");
+    if (string_attr(n, "mode", "constant") == "edge") flag("Pad mode 'edge' has no TFLite builtin");
+  } else if (op == "Slice") {
+    for (int i = 1; i <= 4; ++i)
+      if (!constants.is_constant(n, i)) {
+        flag("Slice bounds are computed at run time: TFLite needs constants");
+        break;
+      }
+  } else if (op == "Squeeze" || op == "Unsqueeze") {
+    if (!constants.is_constant(n, 1)) flag(op + " axes are computed at run time: TFLite needs constants");
+  } else if (op == "Split") {
+    if (!constants.is_constant(n, 1)) flag("Split sizes are computed at run time: TFLite needs constants");
+  }
+}
+
+}  // namespace
+
+std::vector<LintIssue> lint_tflite(const onnx::ModelProto& model) {
+  std::vector<LintIssue> issues;
+  const auto& g = model.graph();
+  lint_opset(model, issues);
+  lint_shapes(g, issues);
+
+  const Constants constants(g);
+  const Wiring wiring(g);
   int index = 0;
   for (const auto& n : g.node()) {
     const std::string name = n.name().empty() ? str(n.op_type(), "#", index) : n.name();
@@ -243,52 +321,7 @@ std::vector<LintIssue> lint_tflite(const onnx::ModelProto& model) {
       flag(it != out_reasons().end() ? it->second : "operator not in the TFLite-builtin allow-list");
       continue;
     }
-
-    if (op == "Clip") {
-      if (!constants.is_constant(n, 1) || !constants.is_constant(n, 2))
-        flag("Clip min/max are tensors, not constants: TFLite needs constant bounds (Relu6 or Min/Max with constants)");
-    } else if (op == "Erf") {
-      if (!erf_in_gelu(n, producer, consumers, constants))
-        flag("Erf outside the exact GELU chain Div(x, sqrt 2) -> Erf -> Add 1 -> Mul x -> Mul 0.5 has no TFLite "
-             "builtin (onnx2tf emits FlexErf)");
-    } else if (op == "Resize") {
-      const int rank = n.input_size() > 0 ? rank_of(g, n.input(0)) : -1;
-      if (rank != 4) flag(rank < 0 ? "Resize input rank unknown: TFLite resizes rank-4 tensors only"
-                                   : str("Resize of a rank-", rank, " tensor: TFLite resizes rank-4 tensors only"));
-      if (!constants.is_constant(n, 2) || !constants.is_constant(n, 3))
-        flag("Resize scales/sizes are computed at run time: TFLite needs constants");
-      if (!constants.present(n, 2) && !constants.present(n, 3)) flag("Resize has neither scales nor sizes");
-      const std::string mode = string_attr(n, "mode", "nearest");
-      if (mode != "linear" && mode != "nearest")
-        flag("Resize mode '" + mode + "': TFLite has bilinear and nearest only");
-      if (string_attr(n, "coordinate_transformation_mode", "half_pixel") == "tf_crop_and_resize")
-        flag("Resize with tf_crop_and_resize has no TFLite builtin");
-    } else if (op == "Conv") {
-      const auto strides = ints_attr(n, "strides");
-      const auto pads = ints_attr(n, "pads");
-      const std::string auto_pad = string_attr(n, "auto_pad", "NOTSET");
-      bool strided = false, padded = false;
-      for (int64_t s : strides) strided = strided || s > 1;
-      for (int64_t p : pads) padded = padded || p != 0;
-      if (strided && (padded || auto_pad == "SAME_LOWER"))
-        flag("strided Conv with implicit padding differs from TF SAME: use an explicit Pad and a VALID Conv");
-    } else if (op == "Reshape") {
-      if (!constants.is_constant(n, 1)) flag("Reshape target shape is computed at run time: TFLite needs a constant");
-    } else if (op == "Pad") {
-      if (!constants.is_constant(n, 1) || !constants.is_constant(n, 2))
-        flag("Pad pads/value are computed at run time: TFLite needs constants");
-      if (string_attr(n, "mode", "constant") == "edge") flag("Pad mode 'edge' has no TFLite builtin");
-    } else if (op == "Slice") {
-      for (int i = 1; i <= 4; ++i)
-        if (!constants.is_constant(n, i)) {
-          flag("Slice bounds are computed at run time: TFLite needs constants");
-          break;
-        }
-    } else if (op == "Squeeze" || op == "Unsqueeze") {
-      if (!constants.is_constant(n, 1)) flag(op + " axes are computed at run time: TFLite needs constants");
-    } else if (op == "Split") {
-      if (!constants.is_constant(n, 1)) flag("Split sizes are computed at run time: TFLite needs constants");
-    }
+    lint_allowed_op(n, g, constants, wiring, flag);
   }
   return issues;
 }

@@ -14,7 +14,16 @@
 #include <vector>
 
 #include "core/registry.h"
-#include "export/onnx_graph.h"
+
+// Dependencies run one way, export -> model: export/ (export_model,
+// tflite_export) takes a PoseModelImpl and turns it into files, so model/
+// must not include export/. A model still emits its own graph (only it knows
+// its layers), through the builder of export/onnx_graph.h; this interface
+// needs nothing but the builder's name, and the model implementations
+// (models/) include the builder itself.
+namespace kplab::onnx_export {
+class GraphBuilder;
+}  // namespace kplab::onnx_export
 
 namespace kplab {
 

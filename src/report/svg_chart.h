@@ -4,6 +4,9 @@
 // gaps (lines), missing bars or skipped points; an empty chart still renders
 // its frame with "no data". Every drawn coordinate lies inside the viewBox
 // (values outside explicit axis limits are clamped to the plot area).
+//
+// One file per chart kind (line_chart.cpp, bar_chart.cpp, scatter_chart.cpp),
+// over the pieces they share: chart_axis.h, chart_layout.h and svg_text.h.
 #pragma once
 
 #include <optional>

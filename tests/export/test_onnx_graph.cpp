@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "export/mac_count.h"
 #include "export/onnx_graph.h"
 #include "export/runtimes.h"
 #include "export/tflite_lint.h"

@@ -4,10 +4,10 @@
 #include <cxxopts.hpp>
 
 #include "core/error.h"
+#include "core/number_format.h"
 #include "data/schema.h"
 #include "run_model.h"
 #include "json_output.h"
-#include "report/run_report.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -58,7 +58,6 @@ int eval(int argc, char** argv) {
   std::printf("%s on %s (split %s, %lld people, %lld labeled joints)\n", checkpoint.c_str(), data.c_str(),
               r["split"].as<std::string>().c_str(), static_cast<long long>(j["n_samples"].get<int64_t>()),
               static_cast<long long>(j["n_joints"].get<int64_t>()));
-  using report::percent;
   std::printf("%-12s %9s %9s %7s %9s %9s\n", "decoder", "PCK@0.2", "PCKh@0.5", "AUC", "mean px", "median px");
   const nlohmann::json& by = j["by_decoder"];
   for (const char* d : {"regression", "heatmap"}) {

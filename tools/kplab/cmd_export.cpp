@@ -7,6 +7,7 @@
 #include <cxxopts.hpp>
 
 #include "core/error.h"
+#include "core/number_format.h"
 #include "core/subprocess.h"
 #include "data/cache.h"
 #include "data/sample_images.h"
@@ -14,7 +15,6 @@
 #include "export/export_model.h"
 #include "export/tflite_export.h"
 #include "models/registry.h"
-#include "report/run_report.h"
 #include "run_model.h"
 #include "train/experiment.h"
 #include "json_output.h"
@@ -154,7 +154,6 @@ int export_model(int argc, char** argv) {
       nlohmann::json as_float = evaluate_run_model(*rm, exp, *cache, data, ev);
       ev.tflite = tflite_out;
       nlohmann::json as_quant = evaluate_run_model(*rm, exp, *cache, data, ev);
-      using report::percent;
       for (const auto& kv : as_quant["by_decoder"].items())
         std::printf("  PCK@0.2      %s split of %s, %s decoder: LibTorch float32 %s, %s TFLite %s\n", ev.split.c_str(),
                     data.c_str(), kv.key().c_str(), percent(as_float["by_decoder"][kv.key()]["pck@0.2"]).c_str(),

@@ -15,6 +15,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/hardware.h"
+#include "core/number_format.h"
 #include "data/cache.h"
 #include "data/schema.h"
 #include "eval/benchmark.h"
@@ -23,7 +24,6 @@
 #include "export/tflite_export.h"
 #include "command_line.h"
 #include "json_output.h"
-#include "report/run_report.h"
 #include "run_model.h"
 #include "train/experiment_paths.h"
 #include "train/experiment.h"
@@ -62,9 +62,6 @@ std::string utc_now() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
 }
-
-using report::fixed;
-using report::percent;
 
 // "coords 2.3e-05, heatmaps 1.9e-07" for an object of output -> difference.
 std::string scientific(const nlohmann::json& diffs) {
