@@ -72,8 +72,9 @@ struct TinyDist {
   // `kplab train` with `args`, environment prefix `env`; output captured.
   Run train(const std::string& out, const std::string& args, const std::string& env = "") const {
     const std::string log = dir.file(out + ".log");
-    const std::string cmd = env + " " + KPLAB_BINARY + " train " + experiment + " --out " + dir.file(out) +
-                            " --threads 1 " + args + " > " + log + " 2>&1";
+    const std::string cmd =
+        test::kplab_command("train " + experiment + " --out " + dir.file(out) + " --threads 1 " + args, env) + " > " +
+        log + " 2>&1";
     const auto t0 = std::chrono::steady_clock::now();
     const int status = std::system(cmd.c_str());
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -302,9 +303,10 @@ TEST(DistributedTrainer, UnderAnOutsideLauncherTheSurvivorFailsWhenItsPeerDies) 
   TinyDist tiny;
   const std::string env = "WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(free_port()) +
                           " KPLAB_TEST_EXIT=1:2";
-  const std::string rank1 = env + " RANK=1 " + KPLAB_BINARY + " train " + tiny.experiment + " --out " +
-                            tiny.dir.file("ext") + " --threads 1 --dist-timeout 30 > " + tiny.dir.file("rank1.log") +
-                            " 2>&1";
+  const std::string rank1 =
+      test::kplab_command("train " + tiny.experiment + " --out " + tiny.dir.file("ext") + " --threads 1 --dist-timeout 30",
+                          env + " RANK=1") +
+      " > " + tiny.dir.file("rank1.log") + " 2>&1";
   std::thread peer([&] { std::system(rank1.c_str()); });
   auto rank0 = tiny.train("ext", "--dist-timeout 30", env + " RANK=0");
   peer.join();
