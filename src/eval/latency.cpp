@@ -23,7 +23,10 @@ double percentile(std::vector<double> v, double p) {
 }
 
 LatencyStats measure_latency(const std::function<void()>& run, int warmup, int repeats,
-                             const std::function<void()>& sync) {
+                             const std::function<void()>& sync, const std::function<double()>& clock_ms) {
+  const std::function<double()> now = clock_ms ? clock_ms : [] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  };
   KP_CHECK(repeats >= 1, "latency: repeats: expected >= 1, found ", repeats);
   for (int i = 0; i < warmup; ++i) {
     run();
@@ -32,10 +35,10 @@ LatencyStats measure_latency(const std::function<void()>& run, int warmup, int r
   std::vector<double> ms;
   ms.reserve(repeats);
   for (int i = 0; i < repeats; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
+    const double t0 = now();
     run();
     if (sync) sync();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ms.push_back(now() - t0);
   }
   LatencyStats s;
   s.warmup = warmup;

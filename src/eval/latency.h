@@ -18,8 +18,10 @@ struct LatencyStats {
 
 // Times `run` `repeats` times after `warmup` untimed runs. `sync` (optional)
 // runs after each call inside the timed region, e.g. torch::cuda::synchronize.
+// `clock_ms` (optional) reads the time in milliseconds; default: the steady clock.
 LatencyStats measure_latency(const std::function<void()>& run, int warmup, int repeats,
-                             const std::function<void()>& sync = nullptr);
+                             const std::function<void()>& sync = nullptr,
+                             const std::function<double()>& clock_ms = nullptr);
 
 // Percentile (0..100) of `values` by linear interpolation between order statistics.
 double percentile(std::vector<double> values, double p);

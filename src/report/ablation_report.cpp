@@ -37,7 +37,7 @@ struct Variant {
   const AblationRow* row = nullptr;
   nlohmann::json eval;    // run_evaluation()
   nlohmann::json scores;  // the evaluation of the ablation's decoder
-  MetricsTable metrics;
+  MetricsLog metrics;
   double pck = kNaN;  // results.json's PCK@0.2, else the evaluation's
 };
 
@@ -58,7 +58,7 @@ std::vector<Variant> evaluate_done(const AblationResults& results, const ReportO
     v.scores = v.eval.contains("by_decoder") && v.eval["by_decoder"].contains(decoder) ? v.eval["by_decoder"][decoder]
                                                                                          : v.eval;
     const std::string csv = row.run_dir + "/metrics.csv";
-    if (fs::exists(csv)) v.metrics = read_metrics_csv(csv);
+    if (fs::exists(csv)) v.metrics = read_metrics_log(csv);
     v.pck = number_or_nan(row.fields, "pck@0.2");
     if (!std::isfinite(v.pck)) v.pck = number_or_nan(v.scores, "pck@0.2");
     done.push_back(std::move(v));
@@ -224,7 +224,7 @@ std::string validation_curves(const std::vector<Variant>& vs, bool heatmap) {
   std::vector<Series> series;
   size_t longest = 0;
   for (size_t i = 0; i < vs.size(); ++i) {
-    const MetricsTable& m = vs[i].metrics;
+    const MetricsLog& m = vs[i].metrics;
     const std::string alpha = headline_alpha(m);
     Series s;
     s.name = vs[i].row->variant + (alpha.empty() ? "" : " (@" + alpha + ")");

@@ -96,7 +96,7 @@ std::string summary_html(const DecoderScores& s, const nlohmann::json& ev, const
                    "). Errors in original-image pixels; PCK normalised by the torso, PCKh by the head.");
 }
 
-std::string training_html(const MetricsTable& metrics, const std::string& metrics_path) {
+std::string training_html(const MetricsLog& metrics, const std::string& metrics_path) {
   if (metrics.rows() == 0) return note_html(metrics_path + " has no finished epoch yet.");
   return figure_grid_html({figure_html(loss_chart(metrics), "Mean training losses of each epoch; shaded bands are the phases."),
                            figure_html(validation_chart(metrics), "Validation PCK after each epoch, both decoders.")});
@@ -130,61 +130,6 @@ bool is_run_dir(const std::string& dir) {
          (fs::is_directory(d / "checkpoints") || fs::is_regular_file(d / "metrics.csv"));
 }
 
-std::vector<double> MetricsTable::column(const std::string& name) const {
-  auto it = values.find(name);
-  if (it == values.end()) return std::vector<double>(rows(), kNaN);
-  return it->second;
-}
-
-MetricsTable read_metrics_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw input_error(path, "file", "a readable metrics.csv", "it cannot be opened");
-  auto split = [](const std::string& line) {
-    std::vector<std::string> out;
-    std::stringstream ss(line);
-    for (std::string f; std::getline(ss, f, ',');) out.push_back(f);
-    if (!line.empty() && line.back() == ',') out.emplace_back();
-    return out;
-  };
-  std::string line;
-  MetricsTable m;
-  if (!std::getline(in, line)) return m;  // empty file: no epoch finished yet
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  std::vector<std::string> header = split(line);
-  if (header.empty() || header[0] != "phase")
-    throw input_error(path, "header", "a first column 'phase' (phase,epoch,step,lr,loss,...)",
-                      "'" + (header.empty() ? std::string() : header[0]) + "'");
-  m.columns.assign(header.begin() + 1, header.end());
-  for (const auto& c : m.columns) m.values[c];
-  for (int line_no = 2; std::getline(in, line); ++line_no) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> f = split(line);
-    if (f.size() != header.size())
-      throw input_error(path, str("line ", line_no), str(header.size(), " comma-separated fields"),
-                        str(f.size()));
-    m.phase.push_back(f[0]);
-    for (size_t c = 1; c < f.size(); ++c) {
-      char* end = nullptr;
-      double v = std::strtod(f[c].c_str(), &end);
-      if (f[c].empty() || end == f[c].c_str() || *end != '\0') v = kNaN;
-      m.values[header[c]].push_back(v);
-    }
-  }
-  return m;
-}
-
-std::string headline_alpha(const MetricsTable& m) {
-  std::string best;
-  double best_gap = std::numeric_limits<double>::infinity();
-  for (const auto& c : m.columns) {
-    if (c.rfind("val_pck@", 0) != 0) continue;
-    const std::string a = c.substr(8);
-    const double gap = std::fabs(std::strtod(a.c_str(), nullptr) - 0.2);
-    if (gap < best_gap) best_gap = gap, best = a;
-  }
-  return best;
-}
 
 // ---------------------------------------------------------------- the page
 
@@ -204,7 +149,7 @@ Report run_report(const std::string& run_arg, const ReportOptions& options) {
   model->model->to(torch::Device(o.device));
   nlohmann::json ev = run_evaluation(run, o, caches, model);
   const std::string metrics_path = run + "/metrics.csv";
-  const MetricsTable metrics = fs::exists(metrics_path) ? read_metrics_csv(metrics_path) : MetricsTable{};
+  const MetricsLog metrics = fs::exists(metrics_path) ? read_metrics_log(metrics_path) : MetricsLog{};
   const DecoderScores scores = decoder_scores(ev, exp.eval.decoder);
 
   HtmlPage page(fs::path(run).filename().string(), "kplab run report");

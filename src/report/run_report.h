@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "run/trained_model.h"
+#include "train/metrics_log.h"
 
 namespace kplab::report {
 
@@ -36,22 +37,7 @@ struct Report {
 };
 
 // A training run folder: config.yaml plus checkpoints/ or metrics.csv.
-bool is_run_dir(const std::string& dir);
 
-// metrics.csv (src/train/trainer.cpp): the phase column and every numeric column.
-struct MetricsTable {
-  std::vector<std::string> phase;                       // one per row (epoch)
-  std::vector<std::string> columns;                     // numeric column names, file order
-  std::map<std::string, std::vector<double>> values;    // column -> one value per row
-  size_t rows() const { return phase.size(); }
-  // The column, or NaN per row when the file has no such column.
-  std::vector<double> column(const std::string& name) const;
-};
-// Errors name the file, the line and what was expected.
-MetricsTable read_metrics_csv(const std::string& path);
-
-// The alpha among the file's val_pck@A columns closest to 0.2 (as written, e.g. "0.2"); "" when none.
-std::string headline_alpha(const MetricsTable& metrics);
 
 Report run_report(const std::string& run, const ReportOptions& options);
 

@@ -13,7 +13,7 @@ namespace kplab::report {
 namespace {
 
 // Contiguous rows of one phase as a shaded x band (x = row number, from 1).
-std::vector<XBand> phase_bands(const MetricsTable& m) {
+std::vector<XBand> phase_bands(const MetricsLog& m) {
   std::vector<XBand> bands;
   for (size_t i = 0; i < m.rows(); ++i) {
     if (bands.empty() || m.phase[i] != m.phase[i - 1]) bands.push_back({i + 0.5, i + 1.5, m.phase[i]});
@@ -27,7 +27,7 @@ bool any_positive(const std::vector<double>& v) {
 }
 
 // Epochs on x with the phases shaded behind.
-LineChartOptions per_epoch_options(const MetricsTable& m, const std::string& title) {
+LineChartOptions per_epoch_options(const MetricsLog& m, const std::string& title) {
   LineChartOptions o;
   o.title = title;
   epoch_x_axis(o, m.rows());
@@ -37,7 +37,7 @@ LineChartOptions per_epoch_options(const MetricsTable& m, const std::string& tit
 
 }  // namespace
 
-std::string loss_chart(const MetricsTable& m) {
+std::string loss_chart(const MetricsLog& m) {
   LineChartOptions o = per_epoch_options(m, "Training loss per epoch");
   o.y_label = "loss (log scale)";
   o.log_y = true;
@@ -57,7 +57,7 @@ std::string loss_chart(const MetricsTable& m) {
   return line_chart(series, o);
 }
 
-std::string validation_chart(const MetricsTable& m) {
+std::string validation_chart(const MetricsLog& m) {
   const std::string alpha = headline_alpha(m);
   LineChartOptions o = per_epoch_options(m, "Validation PCK@" + (alpha.empty() ? std::string("?") : alpha) + " per epoch");
   percent_y_axis(o, "PCK");

@@ -9,9 +9,9 @@
 namespace kplab::report {
 
 // Every loss term that was ever positive, on a log scale.
-std::string loss_chart(const MetricsTable& metrics);
+std::string loss_chart(const MetricsLog& metrics);
 
 // Validation PCK at the headline alpha, both decoders.
-std::string validation_chart(const MetricsTable& metrics);
+std::string validation_chart(const MetricsLog& metrics);
 
 }  // namespace kplab::report

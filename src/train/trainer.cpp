@@ -219,10 +219,6 @@ bool TrainingRun::train_epoch(PhaseRun& ph, int64_t e) {
     std::snprintf(extra, sizeof extra, "loss %.4f %.0f img/s", epoch.sums[0] / epoch.batches,
                   elapsed > 0 ? epoch.images / elapsed : 0.0);
     bar.step(1, extra);
-    if (rank_ == exit_rank_ && result_.steps == exit_steps_) {
-      std::fprintf(stderr, "rank %d: exiting with code 3 after %lld steps (KPLAB_TEST_EXIT)\n", rank_, exit_steps_);
-      std::_Exit(3);
-    }
     bool stop = g_stop || (options_.stop_after_steps >= 0 && result_.steps >= options_.stop_after_steps);
     if (dist_) stop = dist_->any(stop);  // all ranks stop after the same step
     if (stop) {

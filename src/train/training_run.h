@@ -100,8 +100,6 @@ class TrainingRun {
   int64_t nonfinite_steps_ = 0;  // steps skipped for a non-finite loss (options.max_nonfinite_steps)
   int64_t images_ = 0;
   double step_seconds_ = 0;      // inside the epochs' step loops
-  int exit_rank_ = -1;           // KPLAB_TEST_EXIT (see run())
-  long long exit_steps_ = -1;
 };
 
 }  // namespace kplab::training

@@ -92,9 +92,6 @@ TrainingRun::TrainingRun(const Experiment& exp, const TrainOptions& options, con
       memory_format_(parse_memory_format(options.memory_format, device_)),
       schema_(load_schema(exp.data.schema)),
       scaler_(precision_ == Precision::fp16) {
-  // Test hook (tests/train/test_distributed.cpp): KPLAB_TEST_EXIT=RANK:STEPS makes
-  // that rank exit with code 3 after that many steps, as a crashed rank would.
-  if (const char* hook = std::getenv("KPLAB_TEST_EXIT")) std::sscanf(hook, "%d:%lld", &exit_rank_, &exit_steps_);
   KP_CHECK(schema_.pck_torso[0] >= 0, exp.data.schema, ": pck.torso: expected two joints for validation PCK, found none");
   cache_ = std::make_shared<const CacheData>(read_cache(exp.data.cache));
   build_model(registry);

@@ -2,8 +2,6 @@
 // ablation on synthetic data through `kplab ablate` (rows, columns, resume).
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -120,10 +118,10 @@ TEST(AblateCli, TwoVariantsTrainEvaluateBenchmarkAndResume) {
   std::ofstream(dir.file("abl.yaml")) << "name: tiny\nbase: exp.yaml\nbench: {threads: 1, warmup: 1, repeats: 3}\n"
                                          "variants:\n  - {name: avg}\n"
                                          "  - {name: narrow, set: [model.options.decoder=16]}\n";
-  const std::string out = dir.file("abl"), log = dir.file("log.txt");
-  const std::string cmd = std::string(KPLAB_BINARY) + " ablate " + dir.file("abl.yaml") + " --out " + out +
-                          " --threads 1 > " + log + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(log);
+  const std::string out = dir.file("abl");
+  const std::string args = "ablate " + dir.file("abl.yaml") + " --out " + out + " --threads 1";
+  test::CliResult run = test::run_kplab(dir, args);
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
 
   nlohmann::json r = nlohmann::json::parse(slurp(out + "/results.json"));
   ASSERT_EQ(r["rows"].size(), 2u);
@@ -146,8 +144,9 @@ TEST(AblateCli, TwoVariantsTrainEvaluateBenchmarkAndResume) {
 
   // Again: both rows are kept, nothing retrains.
   const auto before = std::filesystem::last_write_time(out + "/avg/checkpoints/last.pt");
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(log);
-  EXPECT_NE(slurp(log).find("avg: done before, kept"), std::string::npos) << slurp(log);
+  run = test::run_kplab(dir, args);
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("avg: done before, kept"), std::string::npos) << run.err;
   EXPECT_EQ(std::filesystem::last_write_time(out + "/avg/checkpoints/last.pt"), before);
 }
 
@@ -159,20 +158,18 @@ TEST(AblateCli, VariantsOnDifferentDataAreRefusedBeforeTraining) {
                                          "phases: [{name: p, epochs: 1, trainable: [backbone], batch_size: 4,\n"
                                          "          loss: {heatmap: 1, coords: 0, visibility: 0}, optimizer: {type: adam, lr: 0.001}}]\n";
   std::ofstream(dir.file("abl.yaml")) << "base: exp.yaml\nvariants: [{name: a}, {name: b, set: [data.cache=b.h5]}]\n";
-  const std::string log = dir.file("log.txt");
-  const std::string cmd = std::string(KPLAB_BINARY) + " ablate " + dir.file("abl.yaml") + " --out " +
-                          dir.file("out") + " > " + log + " 2>&1";
-  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 1);
-  EXPECT_NE(slurp(log).find("same data"), std::string::npos) << slurp(log);
+  const test::CliResult r = test::run_kplab(dir, "ablate " + dir.file("abl.yaml") + " --out " + dir.file("out"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("same data"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
 }
 
 TEST(BenchCli, RegistryModelJsonHasBothRuntimesAtEachBatch) {
   TempDir dir;
-  const std::string json = dir.file("b.json"), log = dir.file("log.txt");
-  const std::string cmd = std::string(KPLAB_BINARY) + " bench blazepose_lite --size 64 --batch 1,2 --threads 1 " +
-                          "--warmup 1 --repeats 3 --json " + json + " > " + log + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(log);
+  const std::string json = dir.file("b.json");
+  const test::CliResult run = test::run_kplab(
+      dir, "bench blazepose_lite --size 64 --batch 1,2 --threads 1 --warmup 1 --repeats 3 --json " + json);
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
   nlohmann::json j = nlohmann::json::parse(slurp(json));
   EXPECT_EQ(j["model"], "blazepose_lite");
   EXPECT_GT(j["parameters"].get<int64_t>(), 0);

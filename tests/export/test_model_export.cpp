@@ -14,6 +14,7 @@
 #include "export/runtimes.h"
 #include "export/tflite_lint.h"
 #include "models/registry.h"
+#include "support/cli_run.h"
 #include "support/temp_dir.h"
 
 namespace kplab::onnx_export {
@@ -127,13 +128,12 @@ TEST(ModelExport, AnExistingFileIsRefusedAndNothingIsLeftBehind) {
 TEST(ModelExport, CliExportThenLintOnnxPass) {
   TempDir dir;
   const std::string onnx = dir.file("lite.onnx");
-  std::string cmd = std::string(KPLAB_BINARY) + " export --model blazepose_lite --set input_size=128 --onnx " + onnx +
-                    " --with-heatmap > " + dir.file("out.txt") + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
-  cmd = std::string(KPLAB_BINARY) + " lint-onnx " + onnx + " > " + dir.file("lint.txt") + " 2>&1";
-  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
-  cmd = std::string(KPLAB_BINARY) + " export --model blazepsoe --onnx " + dir.file("x.onnx") + " 2> " + dir.file("err.txt");
-  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 1);
+  test::CliResult r = test::run_kplab(dir, "export --model blazepose_lite --set input_size=128 --onnx " + onnx + " --with-heatmap");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = test::run_kplab(dir, "lint-onnx " + onnx);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  r = test::run_kplab(dir, "export --model blazepsoe --onnx " + dir.file("x.onnx"));
+  EXPECT_EQ(r.code, 1) << r.err;
 }
 
 }  // namespace

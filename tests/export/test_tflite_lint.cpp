@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
-#include <sys/wait.h>
 #include <torch/torch.h>
 
 #include <cstdlib>
@@ -16,6 +15,7 @@
 
 #include "export/onnx_graph.h"
 #include "export/tflite_lint.h"
+#include "support/cli_run.h"
 #include "support/onnx_by_hand.h"
 #include "support/temp_dir.h"
 
@@ -186,27 +186,10 @@ TEST(TfliteLint, BuilderModelIsClean) {
 
 // ---- the command ----
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using test::CliResult;
+using test::slurp;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-CliResult lint_cli(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd =
-      std::string("'") + KPLAB_BINARY + "' lint-onnx " + args + " >'" + out + "' 2>'" + err + "' </dev/null";
-  const int status = std::system(cmd.c_str());
-  CliResult r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+CliResult lint_cli(const TempDir& dir, const std::string& args) { return test::run_kplab(dir, "lint-onnx " + args); }
 
 TEST(TfliteLintCli, ReportsBadModelAndPassesCleanOne) {
   TempDir dir;

@@ -89,7 +89,7 @@ TEST(KillAnywhere, AKilledAndResumedTrainingEndsWithTheUninterruptedWeights) {
                         "  - {name: regression, epochs: 2, trainable: [regression], batch_size: 4,\n"
                         "     loss: {heatmap: 0, coords: 1, visibility: 1}, optimizer: {type: adam, lr: 0.001}}\n"
                         "eval: {alphas: [0.2]}\n";
-  const std::string bin = "env OMP_NUM_THREADS=1 " + quote(test::kplab_binary()) + " train " + quote(exp);
+  const std::string bin = test::kplab_command("train " + quote(exp), "env OMP_NUM_THREADS=1");
   const std::string whole = dir.file("whole"), parts = dir.file("parts");
   const Attempt reference = run_and_kill(bin + " --out " + quote(whole) + " >/dev/null 2>&1");
   ASSERT_EQ(reference.code, 0);

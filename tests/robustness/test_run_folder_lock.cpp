@@ -77,8 +77,8 @@ TEST(RunFolderLock, TwoTrainingsOnOneOutKeepTheFirstOnesResults) {
   const std::string run = dir.file("run");
   // A: started in the background and frozen (SIGSTOP) once it holds the folder.
   const std::string a_log = dir.file("a.log");
-  const std::string start = "OMP_NUM_THREADS=1 " + quote(test::kplab_binary()) + " train " + quote(exp) + " --out " +
-                            quote(run) + " >" + quote(a_log) + " 2>&1 & echo $!";
+  const std::string start = test::kplab_command("train " + quote(exp) + " --out " + quote(run), "OMP_NUM_THREADS=1") +
+                            " >" + quote(a_log) + " 2>&1 & echo $!";
   FILE* p = ::popen(start.c_str(), "r");
   ASSERT_NE(p, nullptr);
   long a = 0;

@@ -36,10 +36,13 @@ std::vector<std::string> lines(const std::string& text) {
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+std::string kplab_command(const std::string& args, const std::string& env) {
+  return (env.empty() ? "" : env + " ") + quote(kplab_binary()) + " " + args;
+}
+
 CliResult run_kplab(const TempDir& dir, const std::string& args, const std::string& env) {
   const std::string out = dir.file("stdout.txt"), err = dir.file("stderr.txt");
-  const std::string cmd = (env.empty() ? "" : env + " ") + quote(kplab_binary()) + " " + args + " >" + quote(out) +
-                          " 2>" + quote(err) + " </dev/null";
+  const std::string cmd = kplab_command(args, env) + " >" + quote(out) + " 2>" + quote(err) + " </dev/null";
   const int status = std::system(cmd.c_str());
   CliResult r;
   r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;

@@ -19,6 +19,11 @@ struct CliResult {
 // `dir` (`env` e.g. "OMP_NUM_THREADS=1", may be empty).
 CliResult run_kplab(const TempDir& dir, const std::string& args, const std::string& env = "");
 
+// The shell command run_kplab runs, without its redirections: `ENV 'kplab'
+// ARGS`, for the tests that start kplab in the background or beside another
+// rank (they add their own redirections and `&`).
+std::string kplab_command(const std::string& args, const std::string& env = "");
+
 // The kplab binary and the source tree the tests use: the build's, unless
 // $KPLAB_TEST_BINARY / $KPLAB_TEST_SOURCE_DIR say otherwise (the GPU
 // machine runs binaries built here from another folder: tools/gpu/build.sh).

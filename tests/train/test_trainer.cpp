@@ -251,24 +251,21 @@ TEST(Trainer, CacheAndModelMustAgree) {
 TEST(TrainCli, TrainsWritesItsSummaryAndTheRunExports) {
   TinyRun tiny;
   const std::string run = tiny.dir.file("cli"), json = tiny.dir.file("train.json");
-  std::string cmd = std::string(KPLAB_BINARY) + " train " + tiny.experiment + " --out " + run +
-                    " --set phases.0.epochs=1 --set phases.1.epochs=1 --json " + json + " > " +
-                    tiny.dir.file("log.txt") + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(tiny.dir.file("log.txt"));
+  test::CliResult r = test::run_kplab(tiny.dir, "train " + tiny.experiment + " --out " + run +
+                                                  " --set phases.0.epochs=1 --set phases.1.epochs=1 --json " + json);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
   nlohmann::json j = nlohmann::json::parse(slurp(json));
   EXPECT_EQ(j["steps"].get<int>(), 10);
   EXPECT_GT(j["images_per_s"].get<double>(), 0.0);
   EXPECT_TRUE(j["last_validation"].contains("pck@0.2"));
   EXPECT_NE(slurp(run + "/config.yaml").find("blazepose_lite"), std::string::npos);
   // The run's best checkpoint exports with parity (the architecture comes from the checkpoint).
-  cmd = std::string(KPLAB_BINARY) + " export " + run + " --onnx " + tiny.dir.file("run.onnx") + " > " +
-        tiny.dir.file("export.txt") + " 2>&1";
-  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(tiny.dir.file("export.txt"));
+  r = test::run_kplab(tiny.dir, "export " + run + " --onnx " + tiny.dir.file("run.onnx"));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(std::filesystem::exists(tiny.dir.file("run.onnx")));
   // And evaluates: the JSON carries the documented keys.
-  cmd = std::string(KPLAB_BINARY) + " eval " + run + " --split val --json " + tiny.dir.file("eval.json") + " > " +
-        tiny.dir.file("eval.txt") + " 2>&1";
-  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << slurp(tiny.dir.file("eval.txt"));
+  r = test::run_kplab(tiny.dir, "eval " + run + " --split val --json " + tiny.dir.file("eval.json"));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
   nlohmann::json ev = nlohmann::json::parse(slurp(tiny.dir.file("eval.json")));
   for (const char* key : {"pck@0.2", "pckh@0.5", "auc", "per_joint", "mean_px", "n_samples", "n_joints", "decoder",
                           "split", "checkpoint"})

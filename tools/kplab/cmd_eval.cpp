@@ -4,15 +4,18 @@
 #include <cxxopts.hpp>
 
 #include "core/error.h"
-#include "core/number_format.h"
 #include "data/schema.h"
-#include "run_model.h"
-#include "json_output.h"
+#include "core/json_output.h"
+#include "models/registry.h"
+#include "core/number_format.h"
+#include "run/run_model.h"
+#include "verb_args.h"
 #include "verbs.h"
 
 namespace kplab::cli {
 
 int eval(int argc, char** argv) {
+  RunEvalOptions eo;  // each option is read into its field
   cxxopts::Options opts(argv[0],
                         "Evaluate a training run's best checkpoint (else its last; --checkpoint last: its final weights)\n"
                         "on a cache split: PCK@0.2 normalised by the torso (LSP protocol: left shoulder to right hip),\n"
@@ -21,36 +24,26 @@ int eval(int argc, char** argv) {
                         "the dataset flags occlusion), over labeled joints only, for the regression and the heatmap decoder.\n");
   opts.add_options()
       ("run", "training run folder", cxxopts::value<std::string>())
-      ("data", "cache to evaluate on (default: the run's training cache)", cxxopts::value<std::string>()->default_value(""))
-      ("split", "train, val or test", cxxopts::value<std::string>()->default_value("test"))
-      ("decoder", "decoder reported first: regression or heatmap", cxxopts::value<std::string>()->default_value("regression"))
-      ("checkpoint", "best (best.pt, else last.pt) or last", cxxopts::value<std::string>()->default_value("best"))
-      ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>()->default_value("cpu"))
+      ("data", "cache to evaluate on (default: the run's training cache)", cxxopts::value<std::string>(eo.data)->default_value(""))
+      ("split", "train, val or test", cxxopts::value<std::string>(eo.split)->default_value("test"))
+      ("decoder", "decoder reported first: regression or heatmap", cxxopts::value<std::string>(eo.decoder)->default_value("regression"))
+      ("checkpoint", "best (best.pt, else last.pt) or last", cxxopts::value<std::string>(eo.checkpoint)->default_value("best"))
+      ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>(eo.device)->default_value("cpu"))
       ("tflite", "score this .tflite (kplab export --tflite) in LiteRT instead of the checkpoint; its input and\n"
-       "keypoints must match the run's model", cxxopts::value<std::string>()->default_value(""))
-      ("threads", "LiteRT threads (with --tflite)", cxxopts::value<int>()->default_value("2"))
+       "keypoints must match the run's model", cxxopts::value<std::string>(eo.tflite)->default_value(""))
+      ("threads", "LiteRT threads (with --tflite)", cxxopts::value<int>(eo.threads)->default_value("2"))
       ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"run"});
   opts.positional_help("RUN");
-  auto r = opts.parse(argc, argv);
-  if (r.count("help")) {
-    std::printf("%s\nexample:\n  kplab eval runs/quickstart/train --split val --json eval.json\n", opts.help().c_str());
-    return 0;
-  }
-  if (!r.count("run")) throw Error(str("missing RUN (see ", argv[0], " --help)"));
+  const auto parsed = parse_args(opts, argc, argv, {"kplab eval runs/quickstart/train --split val --json eval.json"});
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& r = *parsed;
+  require(r, "run", argv[0], "RUN");
   const std::string run = r["run"].as<std::string>();
   JsonOutput json_out(r["json"].as<std::string>());
 
-  RunEvalOptions eo;
-  eo.data = r["data"].as<std::string>();
-  eo.split = r["split"].as<std::string>();
-  eo.decoder = r["decoder"].as<std::string>();
-  eo.device = r["device"].as<std::string>();
-  eo.checkpoint = r["checkpoint"].as<std::string>();
-  eo.tflite = r["tflite"].as<std::string>();
-  eo.threads = r["threads"].as<int>();
-  nlohmann::json j = evaluate_run(run, eo);
+  nlohmann::json j = evaluate_run(run, eo, model_registry());
   const std::vector<std::string> joints = j["joints"].get<std::vector<std::string>>();
   const std::string data = j["data"];
   const std::string checkpoint = eo.tflite.empty() ? j["checkpoint"].get<std::string>() : eo.tflite + " (LiteRT)";

@@ -12,7 +12,8 @@
 #include "core/error.h"
 #include "export/onnx_graph.h"
 #include "export/tflite_lint.h"
-#include "json_output.h"
+#include "core/json_output.h"
+#include "verb_args.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -30,11 +31,9 @@ int lint_onnx(int argc, char** argv) {
       ("h,help", "show this help");
   opts.parse_positional({"file"});
   opts.positional_help("FILE.onnx");
-  auto r = opts.parse(argc, argv);
-  if (r.count("help")) {
-    std::printf("%s\nexample:\n  kplab lint-onnx runs/exp1/model.onnx --json lint.json\n", opts.help().c_str());
-    return 0;
-  }
+  const auto parsed = parse_args(opts, argc, argv, {"kplab lint-onnx runs/exp1/model.onnx --json lint.json"});
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& r = *parsed;
   if (!r.count("file")) {
     std::fprintf(stderr, "%s: missing FILE.onnx (see %s --help)\n", argv[0], argv[0]);
     return 2;

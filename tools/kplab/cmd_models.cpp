@@ -4,6 +4,7 @@
 #include <cxxopts.hpp>
 
 #include "models/registry.h"
+#include "verb_args.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -11,11 +12,7 @@ namespace kplab::cli {
 int models(int argc, char** argv) {
   cxxopts::Options opts(argv[0], "List the registered models, one name a line (use them with --model or in experiment files).\n");
   opts.add_options()("h,help", "show this help");
-  auto r = opts.parse(argc, argv);
-  if (r.count("help")) {
-    std::printf("%s", opts.help().c_str());
-    return 0;
-  }
+  if (!parse_args(opts, argc, argv)) return 0;
   for (const auto& name : model_registry().names()) std::printf("%s\n", name.c_str());
   return 0;
 }

@@ -7,11 +7,13 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "data/split.h"
-#include "json_output.h"
+#include "core/json_output.h"
 #include "report/ablation_report.h"
 #include "report/html_page.h"
 #include "report/run_report.h"
-#include "run_model.h"
+#include "run/run_model.h"
+#include "models/registry.h"
+#include "verb_args.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -37,13 +39,11 @@ int report(int argc, char** argv) {
       ("h,help", "show this help");
   opts.parse_positional({"dir"});
   opts.positional_help("RUN|ABLATION_DIR");
-  auto r = opts.parse(argc, argv);
-  if (r.count("help")) {
-    std::printf("%s\nexamples:\n  kplab report runs/quickstart/train\n  kplab report runs/ablation_heads --out heads.html\n",
-                opts.help().c_str());
-    return 0;
-  }
-  if (!r.count("dir")) throw Error(str("missing RUN|ABLATION_DIR (see ", argv[0], " --help)"));
+  const auto parsed = parse_args(opts, argc, argv,
+                                 {"kplab report runs/quickstart/train", "kplab report runs/ablation_heads --out heads.html"});
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& r = *parsed;
+  require(r, "dir", argv[0], "RUN|ABLATION_DIR");
   std::string dir = r["dir"].as<std::string>();
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   std::error_code ec;
@@ -70,9 +70,7 @@ int report(int argc, char** argv) {
   ro.split = split;
   ro.device = r["device"].as<std::string>();
   ro.grid = grid;
-  ro.load_model = [](const std::string& run) {
-    return load_run_model(run);
-  };
+  ro.load_model = [](const std::string& run) { return load_run_model(run, model_registry()); };
   report::Report rep = ablation ? report::ablation_report(dir, ro) : report::run_report(dir, ro);
   html_file.commit_bytes(rep.html);
   rep.summary["report"] = out;

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "data/schema.h"
 #include "data/schema_from_yolo.h"
+#include "verb_args.h"
 #include "verbs.h"
 
 namespace kplab::cli {
@@ -25,13 +26,11 @@ int schema_from_yolo(int argc, char** argv) {
       ("h,help", "show this help");
   opts.parse_positional({"data"});
   opts.positional_help("DATA.yaml");
-  auto r = opts.parse(argc, argv);
-  if (r.count("help")) {
-    std::printf("%s\nexample:\n  kplab schema-from-yolo posture/data.yaml --out datasets/posture.yaml\n", opts.help().c_str());
-    return 0;
-  }
-  if (!r.count("data")) throw Error(str("missing DATA.yaml (see ", argv[0], " --help)"));
-  if (!r.count("out")) throw Error(str("missing --out (see ", argv[0], " --help)"));
+  const auto parsed = parse_args(opts, argc, argv, {"kplab schema-from-yolo posture/data.yaml --out datasets/posture.yaml"});
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& r = *parsed;
+  require(r, "data", argv[0], "DATA.yaml");
+  require(r, "out", argv[0]);
   const std::string data = r["data"].as<std::string>(), out = r["out"].as<std::string>();
   std::string name = r["name"].as<std::string>();
   if (name.empty()) {

@@ -5,12 +5,14 @@
 
 #include "core/error.h"
 #include "data/yolo_export.h"
-#include "json_output.h"
+#include "core/json_output.h"
+#include "verb_args.h"
 #include "verbs.h"
 
 namespace kplab::cli {
 
 int to_yolo(int argc, char** argv) {
+  YoloExportOptions o;  // each option is read into its field
   cxxopts::Options opts(argv[0],
                         "Write a dataset kplab reads (LSP/LSPET, COCO, YOLO-pose, synthetic), mapped into --schema's\n"
                         "joints, as an Ultralytics YOLO-pose set: images/{train,val,test}/, labels/ (class 0, box,\n"
@@ -19,54 +21,35 @@ int to_yolo(int argc, char** argv) {
                         "--split and --seed, same people). --append adds another source to a set of the same schema.\n"
                         "A new set appears whole or not at all.\n");
   opts.add_options()
-      ("format", "lsp | yolo | coco | synthetic", cxxopts::value<std::string>())
+      ("format", "lsp | yolo | coco | synthetic", cxxopts::value<std::string>(o.source.format))
       ("root", "dataset: LSP folder (joints.mat), YOLO data.yaml or its folder, COCO json or its folder",
-       cxxopts::value<std::string>()->default_value(""))
-      ("schema", "schema of the set (datasets/coco.yaml, ...)", cxxopts::value<std::string>())
+       cxxopts::value<std::string>(o.source.root)->default_value(""))
+      ("schema", "schema of the set (datasets/coco.yaml, ...)", cxxopts::value<std::string>(o.source.schema_path))
       ("from-schema", "the dataset's own schema when its joints differ (uses its mapping to --schema)",
-       cxxopts::value<std::string>()->default_value(""))
-      ("images", "COCO: folder of the images (default: beside the json)", cxxopts::value<std::string>()->default_value(""))
-      ("out", "the set's folder", cxxopts::value<std::string>())
-      ("split", "train,val,test fractions or counts; NAME=A:B ranges; or 'source'", cxxopts::value<std::string>()->default_value("0.8,0.1,0.1"))
-      ("seed", "split shuffle seed (and synthetic images)", cxxopts::value<uint64_t>()->default_value("0"))
-      ("count", "synthetic: number of images", cxxopts::value<int>()->default_value("1000"))
+       cxxopts::value<std::string>(o.source.from_schema_path)->default_value(""))
+      ("images", "COCO: folder of the images (default: beside the json)", cxxopts::value<std::string>(o.source.images_dir)->default_value(""))
+      ("out", "the set's folder", cxxopts::value<std::string>(o.out))
+      ("split", "train,val,test fractions or counts; NAME=A:B ranges; or 'source'", cxxopts::value<std::string>(o.source.split)->default_value("0.8,0.1,0.1"))
+      ("seed", "split shuffle seed (and synthetic images)", cxxopts::value<uint64_t>(o.source.seed)->default_value("0"))
+      ("count", "synthetic: number of images", cxxopts::value<int>(o.source.synthetic_count)->default_value("1000"))
       ("outlier-margin", "mask labeled joints further outside the image than this fraction of its size",
-       cxxopts::value<float>()->default_value("0.1"))
+       cxxopts::value<float>(o.source.outlier_margin)->default_value("0.1"))
       ("box-margin", "people without a box: their joints' extent grown by this fraction per side",
-       cxxopts::value<float>()->default_value("0.1"))
-      ("prefix", "file name prefix of this source's images (default: the format)", cxxopts::value<std::string>()->default_value(""))
-      ("append", "add to an existing set written in the same schema", cxxopts::value<bool>()->default_value("false"))
-      ("force", "replace an existing set", cxxopts::value<bool>()->default_value("false"))
+       cxxopts::value<float>(o.box_margin)->default_value("0.1"))
+      ("prefix", "file name prefix of this source's images (default: the format)", cxxopts::value<std::string>(o.prefix)->default_value(""))
+      ("append", "add to an existing set written in the same schema", cxxopts::value<bool>(o.append)->default_value("false"))
+      ("force", "replace an existing set", cxxopts::value<bool>(o.force)->default_value("false"))
       ("json", "also write the summary as JSON to this file", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
-  auto r = opts.parse(argc, argv);
-  if (r.count("help")) {
-    std::printf("%s\nexample:\n  kplab to-yolo --format lsp --root ../shared/datasets/lspet --schema datasets/coco.yaml \\\n"
-                "    --from-schema datasets/lsp.yaml --split 8000,500,500 --out runs/yolo_coco17\n",
-                opts.help().c_str());
-    return 0;
-  }
-  for (const char* required : {"format", "schema", "out"})
-    if (!r.count(required)) throw Error(str("missing --", required, " (see ", argv[0], " --help)"));
-  YoloExportOptions o;
-  o.source.format = r["format"].as<std::string>();
-  o.source.root = r["root"].as<std::string>();
-  o.source.schema_path = r["schema"].as<std::string>();
-  o.source.from_schema_path = r["from-schema"].as<std::string>();
-  o.source.images_dir = r["images"].as<std::string>();
-  o.source.split = r["split"].as<std::string>();
-  o.source.seed = r["seed"].as<uint64_t>();
-  o.source.synthetic_count = r["count"].as<int>();
-  o.source.outlier_margin = r["outlier-margin"].as<float>();
-  o.out = r["out"].as<std::string>();
-  o.box_margin = r["box-margin"].as<float>();
+  const auto parsed = parse_args(opts, argc, argv,
+                                 {"kplab to-yolo --format lsp --root ../shared/datasets/lspet --schema datasets/coco.yaml \\\n"
+                                  "    --from-schema datasets/lsp.yaml --split 8000,500,500 --out runs/yolo_coco17"});
+  if (!parsed) return 0;
+  const cxxopts::ParseResult& r = *parsed;
+  for (const char* required : {"format", "schema", "out"}) require(r, required, argv[0]);
   if (!(o.box_margin >= 0 && o.box_margin <= 2)) throw input_error("--box-margin", "margin", "0..2", std::to_string(o.box_margin));
-  o.prefix = r["prefix"].as<std::string>();
-  o.append = r["append"].as<bool>();
-  o.force = r["force"].as<bool>();
   if (o.append && o.force) throw input_error("--append/--force", "flags", "one of them", "both");
-  o.command = "kplab to-yolo";
-  for (int i = 1; i < argc; ++i) o.command += std::string(" ") + argv[i];
+  o.command = unquoted_command_line("to-yolo", argc, argv);
   JsonOutput json_out(r["json"].as<std::string>());
   o.before_commit = [&](const YoloExportSummary& s) { json_out.stage(s.to_json()); };
   const YoloExportSummary s = export_yolo(o);

@@ -10,7 +10,7 @@
 
 #include "core/atomic_file.h"
 
-namespace kplab::cli {
+namespace kplab {
 
 class JsonOutput {
  public:
@@ -27,4 +27,4 @@ class JsonOutput {
   std::unique_ptr<AtomicFile> file_;
 };
 
-}  // namespace kplab::cli
+}  // namespace kplab

@@ -1,5 +1,7 @@
 // A training run's model, rebuilt from its checkpoint (the architecture is
-// read from the checkpoint itself) for the verbs that use trained weights.
+// read from the checkpoint itself, its builder taken from the registry the
+// caller passes: src/ never includes models/), for the verbs that use
+// trained weights.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -7,10 +9,11 @@
 
 #include "data/cache.h"
 #include "data/schema.h"
+#include "model/pose_model.h"
 #include "run/trained_model.h"
 #include "train/experiment.h"
 
-namespace kplab::cli {
+namespace kplab {
 
 using RunModel = TrainedModel;  // one type for the verbs and the reports (src/run/trained_model.h)
 
@@ -21,7 +24,7 @@ std::string run_schema_text(const RunModel& rm);
 
 // `which` "best": RUN/checkpoints/best.pt (by validation PCK), else last.pt;
 // "last": last.pt (the weights the run ended with). Other names are errors.
-RunModel load_run_model(const std::string& run, const std::string& which = "best");
+RunModel load_run_model(const std::string& run, const ModelRegistry& registry, const std::string& which = "best");
 
 struct RunEvalOptions {
   std::string data;                  // cache (default: the run's training cache)
@@ -36,15 +39,11 @@ struct RunEvalOptions {
 // file in LiteRT, refused when its input or keypoints disagree with the
 // run's model), plus "split", "checkpoint", "data" (and "tflite"): what
 // `kplab eval` prints and `kplab ablate` records per variant.
-nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& options);
+nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& options, const ModelRegistry& registry);
 // The same for a run already loaded: `rm` from load_run_model (its
 // checkpoint per options.checkpoint), the run's experiment, and `cache`
 // read from the file `data`. Moves the model to options.device.
 nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const CacheData& cache, const std::string& data,
                                   const RunEvalOptions& options);
 
-// Seconds spent training: the sum of RUN/metrics.csv's per-epoch times, so
-// it stays right across resumes (start-up and pauses between runs excluded).
-double training_seconds(const std::string& run);
-
-}  // namespace kplab::cli
+}  // namespace kplab

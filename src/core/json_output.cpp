@@ -1,10 +1,10 @@
-#include "json_output.h"
+#include "core/json_output.h"
 
 #include <fstream>
 
 #include "core/error.h"
 
-namespace kplab::cli {
+namespace kplab {
 
 JsonOutput::JsonOutput(const std::string& path) {
   if (!path.empty()) file_ = std::make_unique<AtomicFile>(path, true);
@@ -25,4 +25,4 @@ void JsonOutput::commit() {
   if (file_) file_->commit();
 }
 
-}  // namespace kplab::cli
+}  // namespace kplab

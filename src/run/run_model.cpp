@@ -1,7 +1,6 @@
-#include "run_model.h"
+#include "run/run_model.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include "core/error.h"
 #include "data/cache.h"
@@ -9,19 +8,18 @@
 #include "core/subprocess.h"
 #include "eval/evaluate.h"
 #include "export/tflite_export.h"
-#include "models/registry.h"
 #include "train/experiment.h"
 
-namespace kplab::cli {
+namespace kplab {
 
-RunModel load_run_model(const std::string& run, const std::string& which) {
+RunModel load_run_model(const std::string& run, const ModelRegistry& registry, const std::string& which) {
   KP_CHECK(which == "best" || which == "last", "--checkpoint: expected best or last, found '", which, "'");
   RunModel r;
   r.checkpoint = run + "/checkpoints/" + which + ".pt";
   if (which == "best" && !std::filesystem::exists(r.checkpoint)) r.checkpoint = run + "/checkpoints/last.pt";
   r.meta = load_checkpoint(r.checkpoint, nullptr, "", nullptr);
   YAML::Node described = YAML::Load(r.meta.model);
-  r.model = create_model(described["name"].as<std::string>(), described["options"]);
+  r.model = registry.get(described["name"].as<std::string>())(described["options"]);
   YAML::Emitter rebuilt;
   rebuilt << r.model->describe();
   load_checkpoint(r.checkpoint, r.model.get(), rebuilt.c_str(), nullptr);
@@ -36,10 +34,10 @@ std::string run_schema_text(const RunModel& rm) {
   }
 }
 
-nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o) {
+nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& o, const ModelRegistry& registry) {
   const Experiment exp = load_experiment(run + "/config.yaml");
   const std::string data = o.data.empty() ? exp.data.cache : o.data;
-  RunModel rm = load_run_model(run, o.checkpoint);
+  RunModel rm = load_run_model(run, registry, o.checkpoint);
   return evaluate_run_model(rm, exp, read_cache(data), data, o);
 }
 
@@ -64,14 +62,4 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
   return j;
 }
 
-double training_seconds(const std::string& run) {
-  std::ifstream in(run + "/metrics.csv");
-  std::string line;
-  double total = 0;
-  std::getline(in, line);  // header
-  while (std::getline(in, line))
-    if (!line.empty()) total += std::stod(line.substr(line.rfind(',') + 1));
-  return total;
-}
-
-}  // namespace kplab::cli
+}  // namespace kplab

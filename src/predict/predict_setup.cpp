@@ -1,0 +1,78 @@
+#include "predict/predict_setup.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/error.h"
+#include "predict/keypoints_csv.h"
+
+namespace kplab {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+void load_model_and_schema(const PredictOptions& o, PredictSetup& s) {
+  s.model = inspect_onnx(resolve_model_path(o.model));
+  choose_decoder(s.model, o.decoder);
+  s.schema = predict_schema(o.schema, s.model);
+  if (s.schema.num_joints() != s.model.keypoints)
+    throw input_error(s.model.path, "output 'coords'",
+                      str(s.schema.num_joints(), " joints (schema ", s.schema.name, ", ", s.schema.path, ")"),
+                      str(s.model.keypoints, " joints (1x", s.model.keypoints, "x2)"));
+  s.angles = posture::posture_angles(s.schema.joints);
+  for (size_t i = 0; i < s.angles.size(); ++i)
+    if (std::find(s.rep_parts.begin(), s.rep_parts.end(), s.angles[i].name) != s.rep_parts.end())
+      s.rep_columns.push_back(static_cast<int>(i));
+}
+
+// Every box names one of the input images.
+void load_boxes(const PredictOptions& o, PredictSetup& s) {
+  if (s.inputs.video) throw input_error(o.boxes, "--boxes", "boxes for images (--input photos)", "a video input");
+  s.boxes = read_person_boxes(o.boxes);
+  for (const auto& [image, people] : s.boxes) {
+    bool found = false;
+    for (const auto& f : s.inputs.files) found = found || f == image || fs::path(f).filename().string() == image;
+    if (!found) throw input_error(people.front().where, "image", "an image of --input " + o.input, "'" + image + "'");
+  }
+}
+
+void load_detector(const PredictOptions& o, PredictSetup& s) {
+  if (!s.boxes.empty()) throw input_error(o.detector, "--detector", "either --boxes or --detector", "both");
+  if (s.inputs.video)
+    throw input_error(o.detector, "--detector", "a detector for images (--input photos)", "a video input");
+  const double score = o.detector_score;
+  if (!(score >= 0 && score <= 1)) throw input_error("--detector-score", "score", "[0, 1]", csv_number(score, 3));
+  s.detector.emplace(o.detector, static_cast<float>(score), o.detector_class);
+}
+
+}  // namespace
+
+PredictSetup load_predict_setup(const PredictOptions& o) {
+  PredictSetup s;
+  s.rep_parts = rep_angle_parts(o.rep_angle);
+  load_model_and_schema(o, s);
+  s.inputs = list_inputs(o.input);
+  if (s.inputs.video && s.rep_columns.empty())
+    throw input_error(s.schema.path, "joints",
+                      str("the joints of --rep-angle ", o.rep_angle, " (", join(s.rep_parts, ", "),
+                          ": hip, knee, ankle and shoulder names)"),
+                      "none of them");
+  if (!o.boxes.empty()) load_boxes(o, s);
+  if (!o.detector.empty()) load_detector(o, s);
+  return s;
+}
+
+std::vector<double> pose_angles(const PredictSetup& s, const Pose& pose, double min_visibility) {
+  std::vector<posture::Point2> points;
+  for (const auto& q : pose.points) points.push_back({q.x, q.y});
+  return posture::compute_angles(s.angles, points, pose.visibility, min_visibility);
+}
+
+}  // namespace kplab

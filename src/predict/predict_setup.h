@@ -1,0 +1,40 @@
+// Everything `kplab predict` checks before it writes anything: the model and
+// its decoder, the schema (K must match), the posture angles and those of
+// the repetition signal, the inputs, the boxes and the detector.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/person_boxes.h"
+#include "data/schema.h"
+#include "posture/joint_angles.h"
+#include "predict/onnx_pose_model.h"
+#include "predict/person_detector.h"
+#include "predict/pose_predictor.h"
+#include "predict/predict_inputs.h"
+#include "predict/predict_options.h"
+
+namespace kplab {
+
+struct PredictSetup {
+  OnnxModel model;
+  Schema schema;
+  std::vector<posture::AngleDef> angles;
+  std::vector<std::string> rep_parts;  // angle names of --rep-angle
+  std::vector<int> rep_columns;        // their indices into `angles`
+  PredictInputs inputs;
+  std::map<std::string, std::vector<PersonBox>> boxes;  // --boxes, by image
+  std::optional<PersonDetector> detector;               // --detector
+};
+
+// Errors name the file, field, expected and found values.
+PredictSetup load_predict_setup(const PredictOptions& o);
+
+// The posture angles of `pose`, in the order of s.angles (NaN where a joint
+// they need is below `min_visibility`).
+std::vector<double> pose_angles(const PredictSetup& s, const Pose& pose, double min_visibility);
+
+}  // namespace kplab
