@@ -19,7 +19,7 @@
 namespace kplab::report {
 
 // A run's trained weights (src/run/trained_model.h). The CLI builds them from
-// the checkpoint through the model registry (tools/kplab/run_model.h), which
+// the checkpoint through the model registry (run/run_model.h), which
 // src/ does not link.
 using ModelLoader = std::function<TrainedModel(const std::string& run)>;
 
@@ -37,7 +37,7 @@ struct Report {
 };
 
 // A training run folder: config.yaml plus checkpoints/ or metrics.csv.
-
+bool is_run_dir(const std::string& dir);
 
 Report run_report(const std::string& run, const ReportOptions& options);
 
