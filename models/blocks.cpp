@@ -74,7 +74,10 @@ Value BlazeBlockImpl::emit(GraphBuilder& g, const Value& x) const {
 // ------------------------------------------------------------------------ CBAM
 
 CBAMImpl::CBAMImpl(int64_t channels, int64_t reduction, int64_t kernel) {
-  const int64_t hidden = std::max<int64_t>(1, channels / reduction);
+  // At least 8 hidden units: at the heatmap head's 8 channels, channels / 16
+  // left one ReLU unit, inactive for every input at init about half the time
+  // (its MLP then never trains: the EveryModel gradient test caught it).
+  const int64_t hidden = std::max<int64_t>(8, channels / reduction);
   fc1 = register_module("fc1", conv(channels, hidden, 1));
   fc2 = register_module("fc2", conv(hidden, channels, 1));
   spatial = register_module("spatial", conv(2, 1, kernel));

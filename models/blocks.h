@@ -55,7 +55,7 @@ class BlazeBlockImpl : public FeatureBlockImpl {
 TORCH_MODULE(BlazeBlock);
 
 // CBAM: channel attention (average and max pooling into a shared MLP with
-// reduction r, sigmoid) then spatial attention (channel mean and max, 7x7
+// reduction r, at least 8 hidden units; sigmoid) then spatial attention (channel mean and max, 7x7
 // conv, sigmoid), each multiplying the features.
 class CBAMImpl : public FeatureBlockImpl {
  public:
