@@ -25,6 +25,9 @@ const std::vector<LossTerm>& loss_terms() {
        [](const LossInputs& in) {
          return mirrored_joint_loss(in.out.heatmaps, in.heatmap_targets, in.heatmap_weights, in.flip_perm);
        }},
+      {"focal", 0.0, true, false,
+       "quality focal loss on the heatmaps (BCE x |target - sigmoid|^2): easy background pixels weigh less",
+       [](const LossInputs& in) { return heatmap_focal(in.out.heatmaps, in.heatmap_targets, in.heatmap_weights); }},
   };
   return terms;
 }

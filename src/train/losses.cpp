@@ -88,6 +88,16 @@ torch::Tensor heatmap_mse(const torch::Tensor& logits, const torch::Tensor& targ
   return masked_map_mean(per_pixel, as_like(weights, logits));
 }
 
+torch::Tensor heatmap_focal(const torch::Tensor& logits, const torch::Tensor& targets, const torch::Tensor& weights,
+                            double gamma) {
+  check_heatmap_args("heatmap_focal", logits, targets, weights);
+  KP_CHECK(gamma >= 0, "heatmap_focal: gamma: expected >= 0, found ", gamma);
+  torch::Tensor t = as_like(targets, logits);
+  torch::Tensor bce =
+      F::binary_cross_entropy_with_logits(logits, t, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone));
+  return masked_map_mean((t - torch::sigmoid(logits)).abs().pow(gamma) * bce, as_like(weights, logits));
+}
+
 torch::Tensor mirrored_joint_loss(const torch::Tensor& logits, const torch::Tensor& targets,
                                   const torch::Tensor& weights, const torch::Tensor& flip_perm) {
   const char* fn = "mirrored_joint_loss";

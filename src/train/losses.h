@@ -15,6 +15,13 @@ torch::Tensor heatmap_bce(const torch::Tensor& logits, const torch::Tensor& targ
 // MSE between sigmoid(logits) and targets, mean over labeled maps' pixels.
 torch::Tensor heatmap_mse(const torch::Tensor& logits, const torch::Tensor& targets, const torch::Tensor& weights);
 
+// Quality focal loss (Li et al., "Generalized Focal Loss", NeurIPS 2020) on
+// the heatmaps: the BCE of each pixel scaled by |target - sigmoid(logit)|^gamma,
+// so the many background pixels the model already gets right weigh little and
+// the joints' neighbourhoods dominate; mean over labeled maps' pixels.
+torch::Tensor heatmap_focal(const torch::Tensor& logits, const torch::Tensor& targets, const torch::Tensor& weights,
+                            double gamma = 2.0);
+
 // The reference project's "negative heatmap" loss: penalises probability
 // mass in joint i's map where its left/right partner is, i.e. mean over
 // joints with a partner (flip_perm[i] != i, partner labeled) of

@@ -127,10 +127,7 @@ void expect_same_experiment(const Experiment& a, const Experiment& b) {
     EXPECT_EQ(p.epochs, q.epochs);
     EXPECT_EQ(p.trainable, q.trainable);
     EXPECT_EQ(p.batch_size, q.batch_size);
-    EXPECT_EQ(p.loss.weight("heatmap"), q.loss.weight("heatmap"));
-    EXPECT_EQ(p.loss.weight("coords"), q.loss.weight("coords"));
-    EXPECT_EQ(p.loss.weight("visibility"), q.loss.weight("visibility"));
-    EXPECT_EQ(p.loss.weight("mirrored"), q.loss.weight("mirrored"));
+    EXPECT_EQ(p.loss.weights, q.loss.weights);  // every term of the loss table
     EXPECT_EQ(p.loss.heatmap_kind, q.loss.heatmap_kind);
     EXPECT_EQ(p.loss.coord_kind, q.loss.coord_kind);
     EXPECT_EQ(p.optimizer.type, q.optimizer.type);

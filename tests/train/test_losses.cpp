@@ -337,6 +337,38 @@ TEST(LossesVisibility, PlainMeanBceWithLogits) {
 
 // ---- gradients and argument checks --------------------------------------------
 
+// ---- heatmap_focal -----------------------------------------------------------
+
+TEST(LossesFocal, OnePixelIsItsBceTimesTheSquaredGap) {
+  torch::Tensor x = torch::tensor({0.3f}).view({1, 1, 1, 1}), t = torch::tensor({0.7f}).view({1, 1, 1, 1});
+  torch::Tensor w = torch::ones({1, 1});
+  const double gap = std::abs(0.7 - sigmoid(0.3));
+  EXPECT_NEAR(value(heatmap_focal(x, t, w)), bce(0.3, 0.7) * gap * gap, 1e-6);
+  EXPECT_NEAR(value(heatmap_focal(x, t, w, 0.0)), bce(0.3, 0.7), 1e-6) << "gamma 0 is plain BCE";
+  EXPECT_NEAR(value(heatmap_focal(x, t, w, 0.0)), value(heatmap_bce(x, t, w)), 1e-7);
+}
+
+TEST(LossesFocal, AnEasyBackgroundPixelWeighsFarLessThanInBce) {
+  // A background pixel predicted at 0.05 (easy) and a joint pixel predicted at 0.3 (hard).
+  torch::Tensor x = torch::tensor({std::log(0.05f / 0.95f), std::log(0.3f / 0.7f)}).view({1, 1, 1, 2});
+  torch::Tensor t = torch::tensor({0.f, 1.f}).view({1, 1, 1, 2});
+  torch::Tensor w = torch::ones({1, 1});
+  torch::Tensor xb = x.clone().requires_grad_(true), xf = x.clone().requires_grad_(true);
+  heatmap_bce(xb, t, w).backward();
+  heatmap_focal(xf, t, w).backward();
+  const double bce_ratio = xb.grad().flatten()[0].abs().item<double>() / xb.grad().flatten()[1].abs().item<double>();
+  const double focal_ratio = xf.grad().flatten()[0].abs().item<double>() / xf.grad().flatten()[1].abs().item<double>();
+  EXPECT_LT(focal_ratio, bce_ratio / 10) << "easy pixel's pull relative to the hard one";
+}
+
+TEST(LossesFocal, MaskedJointsContributeNothingAndNegativeGammaIsRefused) {
+  torch::Tensor x = normal({1, 2, 3, 3}, 41), t = uniform({1, 2, 3, 3}, 42);
+  torch::Tensor only_first = torch::tensor({{1.f, 0.f}});
+  EXPECT_NEAR(value(heatmap_focal(x, t, only_first)),
+              value(heatmap_focal(x.narrow(1, 0, 1), t.narrow(1, 0, 1), torch::ones({1, 1}))), 1e-7);
+  expect_error_with([&] { heatmap_focal(x, t, only_first, -1.0); }, {"heatmap_focal", "gamma", "-1"});
+}
+
 TEST(LossesGradients, EveryLossBackpropagatesFiniteGradients) {
   const int64_t B = 2, K = 3, H = 5, W = 5;
   torch::Tensor targets = uniform({B, K, H, W}, 11);
@@ -361,6 +393,10 @@ TEST(LossesGradients, EveryLossBackpropagatesFiniteGradients) {
   {
     torch::Tensor x = normal({B, K, H, W}, 14).requires_grad_(true);
     check("mirrored_joint_loss", x, mirrored_joint_loss(x, targets, weights, perm));
+  }
+  {
+    torch::Tensor x = normal({B, K, H, W}, 19).requires_grad_(true);
+    check("heatmap_focal", x, heatmap_focal(x, targets, weights));
   }
   for (const char* kind : {"mse", "l1", "smooth_l1"}) {
     torch::Tensor p = (uniform({B, K, 2}, 15) * 64).requires_grad_(true);

@@ -19,6 +19,7 @@
 #include "train/experiment.h"
 #include "train/freeze.h"
 #include "train/trainer.h"
+#include "train/metrics_log.h"
 
 namespace kplab {
 namespace {
@@ -140,6 +141,26 @@ TEST(Trainer, TwoRunsGiveTheSameLossesAndWeights) {
   EXPECT_EQ(metrics_without_timing(tiny.dir.file("a/metrics.csv")), metrics_without_timing(tiny.dir.file("b/metrics.csv")));
   auto wa = tiny.weights("a"), wb = tiny.weights("b");
   for (const auto& kv : wa) EXPECT_TRUE(torch::equal(kv.second, wb.at(kv.first))) << kv.first;
+}
+
+// The loss table (train/loss_terms.h) is the one place a term is added: a
+// term the experiment weights is read, trained and logged by its name.
+TEST(Trainer, AWeightedFocalTermIsReadTrainedAndLoggedByItsName) {
+  TinyRun tiny;
+  tiny.run("plain");
+  EXPECT_EQ(slurp(tiny.dir.file("plain/metrics.csv")).find("loss_focal"), std::string::npos)
+      << "a term no phase weights adds no column (older metrics.csv readers see the same file)";
+  tiny.run("focal", false, -1, {"phases.0.loss.heatmap=0", "phases.0.loss.focal=1"});
+  const MetricsLog log = read_metrics_log(tiny.dir.file("focal/metrics.csv"));
+  const std::vector<double> focal = log.column("loss_focal"), heatmap = log.column("loss_heatmap");
+  ASSERT_EQ(focal.size(), 4u);
+  for (size_t i = 0; i < 2; ++i) {  // phase 0 weights focal only; phase 1 weights neither
+    EXPECT_GT(focal[i], 0.0) << "epoch " << i;
+    EXPECT_EQ(heatmap[i], 0.0) << "epoch " << i;
+    EXPECT_EQ(focal[i + 2], 0.0) << "epoch " << i + 2;
+  }
+  EXPECT_LT(focal[1], focal[0]) << "the focal term trains";
+  EXPECT_NE(slurp(tiny.dir.file("focal/config.yaml")).find("focal: 1"), std::string::npos);
 }
 
 TEST(Trainer, AnInterruptedRunResumesToTheSameWeightsAsAnUninterruptedOne) {
