@@ -8,11 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "ablation/ablation_run.h"
 #include "ablation/ablation_spec.h"
 #include "ablation/results_table.h"
 #include "core/error.h"
 #include "data/prepare.h"
+#include "models/registry.h"
 #include "support/cli_run.h"
+#include "support/expect_error.h"
 #include "support/temp_dir.h"
 
 namespace kplab {
@@ -161,6 +164,23 @@ TEST(AblateCli, VariantsOnDifferentDataAreRefusedBeforeTraining) {
   const test::CliResult r = test::run_kplab(dir, "ablate " + dir.file("abl.yaml") + " --out " + dir.file("out"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("same data"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
+}
+
+// The runner is a library call (src/ablation/ablation_run.h): the same
+// refusal, in-process, with nothing written.
+TEST(AblationRun, VariantsOnDifferentDataAreRefusedInProcessBeforeAnythingIsWritten) {
+  TempDir dir;
+  std::ofstream(dir.file("exp.yaml")) << "seed: 1\nmodel: {name: blazepose_lite, options: {input_size: 64}}\n"
+                                         "data: {cache: a.h5, schema: "
+                                      << KPLAB_SOURCE_DIR << "/datasets/lsp.yaml}\n"
+                                         "phases: [{name: p, epochs: 1, trainable: [backbone], batch_size: 4,\n"
+                                         "          loss: {heatmap: 1, coords: 0, visibility: 0}, optimizer: {type: adam, lr: 0.001}}]\n";
+  std::ofstream(dir.file("abl.yaml")) << "base: exp.yaml\nvariants: [{name: a}, {name: b, set: [data.cache=b.h5]}]\n";
+  AblationRunOptions o;
+  o.ablation = dir.file("abl.yaml");
+  o.out = dir.file("out");
+  test::expect_error_with([&] { run_ablation(o, model_registry()); }, {"same data"});
   EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
 }
 
