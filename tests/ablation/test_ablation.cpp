@@ -153,14 +153,19 @@ TEST(AblateCli, TwoVariantsTrainEvaluateBenchmarkAndResume) {
   EXPECT_EQ(std::filesystem::last_write_time(out + "/avg/checkpoints/last.pt"), before);
 }
 
-TEST(AblateCli, VariantsOnDifferentDataAreRefusedBeforeTraining) {
-  TempDir dir;
+// An ablation whose variant b trains on another cache than a (refused).
+void write_ablation_on_two_caches(const TempDir& dir) {
   std::ofstream(dir.file("exp.yaml")) << "seed: 1\nmodel: {name: blazepose_lite, options: {input_size: 64}}\n"
                                          "data: {cache: a.h5, schema: "
                                       << KPLAB_SOURCE_DIR << "/datasets/lsp.yaml}\n"
                                          "phases: [{name: p, epochs: 1, trainable: [backbone], batch_size: 4,\n"
                                          "          loss: {heatmap: 1, coords: 0, visibility: 0}, optimizer: {type: adam, lr: 0.001}}]\n";
   std::ofstream(dir.file("abl.yaml")) << "base: exp.yaml\nvariants: [{name: a}, {name: b, set: [data.cache=b.h5]}]\n";
+}
+
+TEST(AblateCli, VariantsOnDifferentDataAreRefusedBeforeTraining) {
+  TempDir dir;
+  write_ablation_on_two_caches(dir);
   const test::CliResult r = test::run_kplab(dir, "ablate " + dir.file("abl.yaml") + " --out " + dir.file("out"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("same data"), std::string::npos) << r.err;
@@ -171,12 +176,7 @@ TEST(AblateCli, VariantsOnDifferentDataAreRefusedBeforeTraining) {
 // refusal, in-process, with nothing written.
 TEST(AblationRun, VariantsOnDifferentDataAreRefusedInProcessBeforeAnythingIsWritten) {
   TempDir dir;
-  std::ofstream(dir.file("exp.yaml")) << "seed: 1\nmodel: {name: blazepose_lite, options: {input_size: 64}}\n"
-                                         "data: {cache: a.h5, schema: "
-                                      << KPLAB_SOURCE_DIR << "/datasets/lsp.yaml}\n"
-                                         "phases: [{name: p, epochs: 1, trainable: [backbone], batch_size: 4,\n"
-                                         "          loss: {heatmap: 1, coords: 0, visibility: 0}, optimizer: {type: adam, lr: 0.001}}]\n";
-  std::ofstream(dir.file("abl.yaml")) << "base: exp.yaml\nvariants: [{name: a}, {name: b, set: [data.cache=b.h5]}]\n";
+  write_ablation_on_two_caches(dir);
   AblationRunOptions o;
   o.ablation = dir.file("abl.yaml");
   o.out = dir.file("out");
