@@ -1,6 +1,7 @@
 #include "models/blazepose.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/error.h"
@@ -51,6 +52,10 @@ void validate(const BlazePoseOptions& o) {
            "blazepose: extra_stage reads the S/2 decoder features: expected heatmap_stride 2, found ", o.heatmap_stride());
   KP_CHECK(o.regression_pool() == "avg" || o.regression_pool() == "flatten",
            "blazepose: regression_pool: expected avg or flatten, found '", o.regression_pool(), "'");
+  KP_CHECK(o.coords_from() == "regression" || o.coords_from() == "heatmap",
+           "blazepose: coords_from: expected regression or heatmap, found '", o.coords_from(), "'");
+  KP_CHECK(o.coords_beta() > 0 && std::isfinite(o.coords_beta()), "blazepose: coords_beta: expected a number > 0, found ",
+           o.coords_beta());
   KP_CHECK(o.vit_blocks() >= 0, "blazepose: vit_blocks: expected >= 0, found ", o.vit_blocks());
 }
 
@@ -238,10 +243,28 @@ PoseOutput BlazePoseImpl::run(const torch::Tensor& images, bool with_heatmap) {
                   images.size(3) == options_.input_size(),
               name_, ": expected images B x 3 x ", options_.input_size(), " x ", options_.input_size(), ", found ",
               images.sizes());
+  const bool integral = options_.coords_from() == "heatmap";
   std::vector<torch::Tensor> y = backbone(images.contiguous(memory_format_));
-  std::vector<torch::Tensor> dec = heatmap(y, options_.extra_stage(), with_heatmap);
+  std::vector<torch::Tensor> dec = heatmap(y, options_.extra_stage(), with_heatmap || integral);
   auto [coords, vis] = regression->forward(std::vector<torch::Tensor>{dec[1], y[2], y[3], y[4], dec[2]});
-  return PoseOutput{dec[0], coords, vis};
+  if (integral) coords = soft_argmax(dec[0]);
+  return PoseOutput{with_heatmap ? dec[0] : torch::Tensor(), coords, vis};
+}
+
+// Heatmap cell centres in input pixels, [H*W, 2] (x, y) in row-major cell order:
+// cell (u, v) is input pixel ((u + 0.5) * stride - 0.5, ...), the heatmap codec's mapping.
+torch::Tensor BlazePoseImpl::cell_centres() const {
+  const int64_t h = options_.input_size() / options_.heatmap_stride();
+  const double stride = static_cast<double>(options_.heatmap_stride());
+  torch::Tensor c = (torch::arange(h, torch::kFloat32) + 0.5) * stride - 0.5;
+  torch::Tensor ys = c.view({h, 1}).expand({h, h}), xs = c.view({1, h}).expand({h, h});
+  return torch::stack({xs.reshape({-1}), ys.reshape({-1})}, 1);
+}
+
+torch::Tensor BlazePoseImpl::soft_argmax(const torch::Tensor& logits) const {
+  const int64_t b = logits.size(0), k = logits.size(1);
+  torch::Tensor p = torch::softmax(options_.coords_beta() * logits.reshape({b, k, -1}).to(torch::kFloat32), -1);
+  return torch::matmul(p, cell_centres().to(p.device()));                                // B x K x 2
 }
 
 std::map<std::string, int64_t> BlazePoseImpl::keypoint_parameters() const {
@@ -259,9 +282,19 @@ void BlazePoseImpl::emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) c
   const int64_t s = options_.input_size(), k = options_.num_keypoints();
   Value image = g.input("image", {g.batch(), 3, s, s});
   std::vector<Value> y = backbone->emit(g, image);
-  std::vector<Value> dec = heatmap->emit(g, y, options_.extra_stage(), with_heatmap);
+  const bool integral = options_.coords_from() == "heatmap";
+  std::vector<Value> dec = heatmap->emit(g, y, options_.extra_stage(), with_heatmap || integral);
   auto [coords, vis] = regression->emit(g, {dec[0], y[2], y[3], y[4], dec[1]});
-  g.output(g.reshape(coords, {g.batch(), k, 2}), "coords");
+  if (integral) {
+    // Reshape, Softmax over the last axis and MatMul with the cell centres:
+    // TFLite builtins (RESHAPE, SOFTMAX, BATCH_MATMUL / FULLY_CONNECTED).
+    const int64_t cells = (s / options_.heatmap_stride()) * (s / options_.heatmap_stride());
+    Value logits = g.reshape(dec[2], {g.batch(), k, cells});
+    Value p = g.softmax_last(g.mul(logits, g.scalar(static_cast<float>(options_.coords_beta()), "coords_beta")));
+    g.output(g.matmul(p, g.constant(cell_centres(), "cell_centres")), "coords");
+  } else {
+    g.output(g.reshape(coords, {g.batch(), k, 2}), "coords");
+  }
   g.output(g.sigmoid(vis), "visibility");
   if (with_heatmap) g.output(g.sigmoid(dec[2]), "heatmaps");
 }

@@ -99,6 +99,8 @@ class BlazePoseImpl : public PoseModelImpl {
 
  private:
   PoseOutput run(const torch::Tensor& images, bool with_heatmap);
+  torch::Tensor cell_centres() const;                         // [H*W, 2] input pixels (x, y)
+  torch::Tensor soft_argmax(const torch::Tensor& logits) const;  // B x K x H x W -> B x K x 2
 
   std::string name_;
   BlazePoseOptions options_;

@@ -19,6 +19,10 @@ int64_t read_value<int64_t>(const YAML::Node& n, const std::string& where, const
   return yaml_as<int64_t>(n, where, key, "an integer");
 }
 template <>
+double read_value<double>(const YAML::Node& n, const std::string& where, const std::string& key) {
+  return yaml_as<double>(n, where, key, "a number");
+}
+template <>
 bool read_value<bool>(const YAML::Node& n, const std::string& where, const std::string& key) {
   return yaml_as<bool>(n, where, key, "true or false");
 }
@@ -85,6 +89,8 @@ const std::vector<OptionRow>& option_table() {
       // Written only when not the default: checkpoints saved before the option
       // existed describe the same architecture without it and must still load.
       option("regression_pool", &O::regression_pool, Described::when_changed),
+      option("coords_from", &O::coords_from, Described::when_changed),
+      option("coords_beta", &O::coords_beta, Described::when_changed),
   };
   return table;
 }

@@ -36,6 +36,17 @@ struct BlazePoseOptions {
   // avg = global average pooling (the reference); flatten = keep every cell,
   // so the fully connected layers see where features are, not only what.
   TORCH_ARG(std::string, regression_pool) = "avg";
+  // Where the `coords` output comes from: regression (BlazePose's regression
+  // branch) or heatmap (integral regression, Sun et al. 2018: the expected
+  // position under a softmax of each joint's heatmap logits, in the graph, so
+  // a phone reads the heatmaps' accuracy from `coords`; trained end to end by
+  // the coords loss). Visibility stays with the regression branch.
+  TORCH_ARG(std::string, coords_from) = "regression";
+  // coords_from heatmap: the softmax runs over beta x logits. BCE-trained
+  // logits leave ~10% of the mass on the background at beta 1, which pulls
+  // the expectation to the map's centre; 4 was chosen on the synthetic val
+  // split (experiments/README.md: 57.7% at 1, 68.5% at 4, flat above).
+  TORCH_ARG(double, coords_beta) = 4.0;
 };
 
 // Applies a YAML mapping of option overrides (keys as in BlazePoseOptions);

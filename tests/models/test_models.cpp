@@ -182,6 +182,47 @@ TEST(RegressionPool, FlattenFeedsEveryCellAndTheDefaultKeepsOldDescriptions) {
   }
 }
 
+// coords_from: heatmap: `coords` is the softmax(coords_beta x logits)-weighted
+// mean of the heatmap cells' centres in input pixels, computed inside the
+// model (and its graph), so the deployed output carries the heatmaps' accuracy.
+TEST(CoordsFromHeatmap, CoordsAreTheSoftArgmaxOfTheHeatmapLogits) {
+  torch::manual_seed(3);
+  PoseModel m = create_model("blazepose_lite", YAML::Load("{input_size: 64, coords_from: heatmap}"));
+  m->eval();
+  torch::Tensor x = torch::rand({2, 3, 64, 64});
+  PoseOutput out = m->forward(x);
+  {
+    // Independently: 32 x 32 cells at stride 2, cell u's centre at (u + 0.5) * 2 - 0.5 px.
+    torch::NoGradGuard no_grad;
+    torch::Tensor p = torch::softmax(4.0 * out.heatmaps.reshape({2, 14, -1}), -1).view({2, 14, 32, 32});
+    torch::Tensor centre = (torch::arange(32, torch::kFloat32) + 0.5) * 2 - 0.5;
+    torch::Tensor ex = (p.sum(2) * centre).sum(-1), ey = (p.sum(3) * centre).sum(-1);
+    EXPECT_TRUE(torch::allclose(out.coords.select(2, 0), ex, 1e-4, 1e-3));
+    EXPECT_TRUE(torch::allclose(out.coords.select(2, 1), ey, 1e-4, 1e-3));
+    PoseOutput lean = m->predict(x, false);  // the deployed path: no heatmap output, the same coords
+    EXPECT_FALSE(lean.heatmaps.defined());
+    EXPECT_TRUE(torch::allclose(lean.coords, out.coords));
+  }
+  // The coordinate loss trains the heatmap branch (and not the regression one).
+  out.coords.sum().backward();
+  EXPECT_GT(m->named_parameters()["heatmap.out.weight"].grad().abs().sum().item<double>(), 0.0);
+  for (const auto& p : m->named_parameters())
+    if (p.key().rfind("regression.coords.", 0) == 0)
+      EXPECT_TRUE(!p.value().grad().defined() || p.value().grad().abs().sum().item<double>() == 0.0) << p.key();
+  // Older descriptions carry neither key; bad values fail naming the option.
+  EXPECT_FALSE(create_model("blazepose_lite", YAML::Load("{input_size: 64}"))->describe()["options"]["coords_from"]);
+  EXPECT_EQ(m->describe()["options"]["coords_from"].as<std::string>(), "heatmap");
+  for (const auto& [bad, says] : std::vector<std::pair<std::string, std::string>>{
+           {"{coords_from: argmax}", "regression or heatmap"}, {"{coords_beta: 0}", "coords_beta"}}) {
+    try {
+      create_model("blazepose_lite", YAML::Load(bad));
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(MemoryFormat, AutoIsChannelsLastOnTheCpuAndBadNamesFailNamingTheFlag) {
   EXPECT_EQ(parse_memory_format("auto", torch::kCPU), torch::MemoryFormat::ChannelsLast);
   EXPECT_EQ(parse_memory_format("auto", torch::Device("cuda:0")), torch::MemoryFormat::Contiguous);
