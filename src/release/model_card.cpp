@@ -33,7 +33,10 @@ nlohmann::json input_section(const PoseModelImpl& model) {
 }
 
 nlohmann::json outputs_section(const PoseModelImpl& model) {
-  return {{"coords", "1 x K x 2, (x, y) in input pixels, pixel centres at integers (regression decoder)"},
+  const YAML::Node from = model.describe()["options"]["coords_from"];
+  const bool soft_argmax = from && from.IsScalar() && from.Scalar() == "heatmap";
+  return {{"coords", str("1 x K x 2, (x, y) in input pixels, pixel centres at integers (regression decoder",
+                         soft_argmax ? ": the soft-argmax of the heatmaps, computed in the graph" : "", ")")},
           {"visibility", "1 x K probabilities that each joint is labeled visible"},
           {"heatmaps", str("1 x K x ", model.heatmap_size(), " x ", model.heatmap_size(),
                            " probabilities; the heatmap decoder takes each map's argmax refined by a "
