@@ -6,6 +6,7 @@
 #include "data/augment.h"
 #include "data/heatmap_codec.h"
 #include "data/loader.h"
+#include "eval/flip_test.h"
 #include "eval/metrics.h"
 #include "eval/pck.h"
 
@@ -121,7 +122,8 @@ nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& g, c
   KP_CHECK(loader.num_samples() > 0, "evaluate: the cache has no people in the requested split");
   HeatmapCodec codec{g.input_size, g.heatmap_size, 2.0f};
 
-  SplitPredictions p = predict_split(predict, loader, codec);
+  SplitPredictions p = predict_split(
+      o.flip_test ? flip_test_predictor(predict, schema.flip_permutation(), g.input_size) : predict, loader, codec);
   torch::Tensor all_crops = torch::from_blob(const_cast<float*>(cache.crop.data()), {cache.size(), 6}, torch::kFloat32);
   torch::Tensor c = all_crops.index_select(0, p.index);
   nlohmann::json by = {{"regression", metrics_for(p.regression, p.truth, p.visible, p.occluded, c, schema)}};
@@ -131,6 +133,7 @@ nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& g, c
   j["decoder"] = o.decoder;
   j["n_samples"] = loader.num_samples();
   j["by_decoder"] = by;
+  if (o.flip_test) j["flip_test"] = true;  // only then: evaluations without it keep their bytes
   return j;
 }
 

@@ -57,6 +57,7 @@ struct EvalOptions {
   std::string decoder = "regression";   // the decoder reported at the top level
   std::string device = "cpu";
   int batch_size = 32;
+  bool flip_test = false;               // average with the mirrored image's prediction (eval/flip_test.h)
 };
 
 // Keys: pck@0.2, pckh@0.5 (null without pck.head), auc, per_joint (name ->

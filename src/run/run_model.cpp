@@ -47,6 +47,7 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
   to.split = o.split;
   to.decoder = o.decoder;
   to.device = o.device;
+  to.flip_test = o.flip_test;
   if (o.tflite.empty()) return evaluate_trained(rm, cache, data, to);
   const Schema schema = trained_schema(rm);
   const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);

@@ -34,6 +34,7 @@ struct RunEvalOptions {
   std::string checkpoint = "best";   // best | last (load_run_model)
   std::string tflite;                // score this .tflite (kplab export --tflite) in LiteRT instead of the checkpoint
   int threads = 2;                   // LiteRT threads
+  bool flip_test = false;            // average with the mirrored image's prediction (eval/flip_test.h)
 };
 // evaluate() of the run's best checkpoint (or, with options.tflite, of that
 // file in LiteRT, refused when its input or keypoints disagree with the

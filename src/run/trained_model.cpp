@@ -12,6 +12,7 @@ EvalOptions eval_options(const TrainedEvalOptions& o) {
   eo.splits = {parse_split_name(o.split)};
   eo.decoder = o.decoder;
   eo.device = o.device;
+  eo.flip_test = o.flip_test;
   return eo;
 }
 

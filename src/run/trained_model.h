@@ -32,6 +32,7 @@ struct TrainedEvalOptions {
   std::string split = "test";
   std::string decoder = "regression";
   std::string device = "cpu";
+  bool flip_test = false;  // EvalOptions::flip_test
 };
 
 // The EvalOptions of `options` (its one split, decoder and device).

@@ -32,6 +32,8 @@ int eval(int argc, char** argv) {
       ("tflite", "score this .tflite (kplab export --tflite) in LiteRT instead of the checkpoint; its input and\n"
        "keypoints must match the run's model", cxxopts::value<std::string>(eo.tflite)->default_value(""))
       ("threads", "LiteRT threads (with --tflite)", cxxopts::value<int>(eo.threads)->default_value("2"))
+      ("flip-test", "flip test-time augmentation: also predict the mirrored image, map it back (left and right\n"
+       "joints swapped) and average", cxxopts::value<bool>(eo.flip_test)->default_value("false"))
       ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"run"});
@@ -48,9 +50,9 @@ int eval(int argc, char** argv) {
   const std::string data = j["data"];
   const std::string checkpoint = eo.tflite.empty() ? j["checkpoint"].get<std::string>() : eo.tflite + " (LiteRT)";
 
-  std::printf("%s on %s (split %s, %lld people, %lld labeled joints)\n", checkpoint.c_str(), data.c_str(),
+  std::printf("%s on %s (split %s, %lld people, %lld labeled joints%s)\n", checkpoint.c_str(), data.c_str(),
               r["split"].as<std::string>().c_str(), static_cast<long long>(j["n_samples"].get<int64_t>()),
-              static_cast<long long>(j["n_joints"].get<int64_t>()));
+              static_cast<long long>(j["n_joints"].get<int64_t>()), eo.flip_test ? ", flip test" : "");
   std::printf("%-12s %9s %9s %7s %9s %9s\n", "decoder", "PCK@0.2", "PCKh@0.5", "AUC", "mean px", "median px");
   const nlohmann::json& by = j["by_decoder"];
   for (const char* d : {"regression", "heatmap"}) {

@@ -1,0 +1,27 @@
+#include "eval/flip_test.h"
+
+#include "core/error.h"
+
+namespace kplab {
+
+BatchPredictor flip_test_predictor(BatchPredictor inner, const std::vector<int64_t>& flip_permutation,
+                                   int input_size) {
+  const torch::Tensor perm = torch::tensor(flip_permutation, torch::kInt64);
+  return [inner = std::move(inner), perm, input_size](const torch::Tensor& images) {
+    BatchPrediction a = inner(images);
+    BatchPrediction b = inner(images.flip({3}));
+    KP_CHECK(a.coords.size(1) == perm.size(0), "flip test: expected ", perm.size(0),
+             " keypoints (the schema's flip permutation), found ", a.coords.size(1));
+    const torch::Tensor p = perm.to(b.coords.device());
+    // Joint i of the original is joint perm[i] of the mirrored image, mirrored back.
+    torch::Tensor back = b.coords.index_select(1, p).clone();
+    back.select(2, 0).mul_(-1).add_(input_size - 1);
+    BatchPrediction out;
+    out.coords = (a.coords + back) / 2;
+    if (a.heatmaps.defined() && b.heatmaps.defined())
+      out.heatmaps = (a.heatmaps + b.heatmaps.index_select(1, p.to(b.heatmaps.device())).flip({3})) / 2;
+    return out;
+  };
+}
+
+}  // namespace kplab
