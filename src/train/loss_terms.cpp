@@ -39,20 +39,15 @@ const LossTerm* find_loss_term(const std::string& name) {
 }
 
 LossValues compute_loss(const PoseOutput& out, const AugmentedBatch& batch, const HeatmapCodec& codec,
-                        const std::map<std::string, double>& weights, const std::string& heatmap_kind,
-                        const std::string& coord_kind, const torch::Tensor& flip_perm, double input_size) {
-  auto weight_of = [&](const LossTerm& t) {
-    auto it = weights.find(t.name);
-    return it == weights.end() ? t.default_weight : it->second;
-  };
-  LossInputs in{out, batch, {}, {}, flip_perm.to(out.heatmaps.device()), input_size, heatmap_kind, coord_kind};
+                        const LossConfig& config, const torch::Tensor& flip_perm, double input_size) {
+  LossInputs in{out, batch, {}, {}, flip_perm.to(out.heatmaps.device()), input_size, config.heatmap_kind, config.coord_kind};
   for (const LossTerm& t : loss_terms())
-    if (t.needs_heatmap_targets && weight_of(t) > 0 && !in.heatmap_targets.defined())
+    if (t.needs_heatmap_targets && config.weight(t.name) > 0 && !in.heatmap_targets.defined())
       std::tie(in.heatmap_targets, in.heatmap_weights) = codec.encode(batch.keypoints, batch.visible);
   LossValues v;
   v.total = torch::zeros({}, out.coords.options());
   for (const LossTerm& t : loss_terms()) {
-    const double w = weight_of(t);
+    const double w = config.weight(t.name);
     if (!(w > 0)) continue;
     torch::Tensor value = t.compute(in);
     v.total = v.total + w * value;

@@ -54,8 +54,8 @@ struct LossValues {
   std::map<std::string, torch::Tensor> parts;
 };
 
+struct LossConfig;  // train/experiment.h: each term's weight and the heatmap and coordinate kinds
 LossValues compute_loss(const PoseOutput& out, const AugmentedBatch& batch, const HeatmapCodec& codec,
-                        const std::map<std::string, double>& weights, const std::string& heatmap_kind,
-                        const std::string& coord_kind, const torch::Tensor& flip_perm, double input_size);
+                        const LossConfig& config, const torch::Tensor& flip_perm, double input_size);
 
 }  // namespace kplab

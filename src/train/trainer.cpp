@@ -242,9 +242,7 @@ bool TrainingRun::train_step(PhaseRun& ph, const Batch& b, int64_t e, EpochSums&
   }
   // Losses in float32 whatever the forward ran in.
   out = PoseOutput{out.heatmaps.to(torch::kFloat), out.coords.to(torch::kFloat), out.visibility.to(torch::kFloat)};
-  const LossConfig& loss = ph.config->loss;
-  const LossValues l = compute_loss(out, in, codec_, loss.weights, loss.heatmap_kind, loss.coord_kind, flip_perm_,
-                                    model_->input_size());
+  const LossValues l = compute_loss(out, in, codec_, ph.config->loss, flip_perm_, model_->input_size());
   // A non-finite loss is never stepped on: it would turn every weight
   // into NaN, and every later checkpoint with it.
   std::string bad_term;  // the first non-finite term; "total" only when every part is finite
