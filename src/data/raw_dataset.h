@@ -22,6 +22,10 @@ struct RawPerson {
   std::vector<uint8_t> occluded;  // K: 1 = annotated but hidden (COCO/YOLO v=1, LSP flag)
   bool has_box = false;
   float box[4] = {0, 0, 0, 0};    // x, y (top-left), w, h; same units as xy
+  int class_id = 0;               // YOLO row class (a posture set's good/bad); 0 where the format has none
+  // Values a generator knows exactly (synthetic_side: the posture angles it
+  // set, in degrees), by name; to-yolo writes them to truth.csv.
+  std::map<std::string, double> truth;
 };
 
 struct RawImage {
@@ -44,6 +48,7 @@ struct ReadStats {
 struct RawDataset {
   std::string format;   // lsp, yolo, coco, synthetic
   int num_joints = 0;   // K of the reader's schema
+  std::vector<std::string> class_names;  // YOLO names by class id (e.g. good, bad); empty: one unnamed class
   std::vector<RawImage> images;
   ReadStats stats;
 };
