@@ -23,7 +23,7 @@ enum class Plane { Sagittal, Frontal };
 struct MeasureDef {
   std::string name;              // CSV column, e.g. "cva_deg", "forward_head"
   Plane plane = Plane::Sagittal;
-  std::string unit;              // "deg", or "torso" (a fraction of the shoulder-hip length)
+  std::string unit;              // "deg", "torso" (a fraction of the shoulder-hip length), or "ratio"
   std::string label;             // a short plain name for sentences, e.g. "head forward angle"
   std::string definition;        // one sentence: which joints, which line, which sign
   double threshold = 0;          // flagged past this value
@@ -36,7 +36,8 @@ struct MeasureDef {
 struct MeasureValue {
   double value = std::numeric_limits<double>::quiet_NaN();  // NaN = n/a
   double confidence = 0;  // the smallest visibility among the joints it used (0 when n/a)
-  std::string side;       // sagittal: "left" or "right", the side whose joints it used; else ""
+  std::string side;       // sagittal: "left" or "right", the side whose joints it used; frontal: the
+                          // higher / leaning / shorter side in the person's terms, "" when level; n/a: ""
   std::string why_na;     // n/a: why ("left_ear not seen", "front view", ...); else ""
   bool available() const { return value == value; }
 };
@@ -44,6 +45,9 @@ struct MeasureValue {
 // Which way the person stands to the camera, from the joints: measures of the
 // other plane are n/a (shoulder tilt means nothing when the shoulders overlap).
 enum class View { Side, Front, Unknown };
+
+// "side", "front" or "unknown" (for CSV columns and sentences).
+std::string view_name(View view);
 
 // One RULA item (McAtamney & Corlett 1993) scored from 2-D joints.
 struct RulaItem {
@@ -61,6 +65,9 @@ struct RulaScore {
 // Everything measured for one person.
 struct PostureReading {
   View view = View::Unknown;
+  // |left_shoulder.x - right_shoulder.x| / torso length, the number the view
+  // was told from (see measures.md); NaN when shoulders or hips were not seen.
+  double shoulder_spread = std::numeric_limits<double>::quiet_NaN();
   std::vector<MeasureValue> values;  // one per PostureMeasurer::defs(), same order
   RulaScore rula;
 };
