@@ -35,4 +35,14 @@ struct SyntheticOptions {
 };
 RawDataset read_synthetic(const SyntheticOptions& options);
 
+// Procedurally drawn people seen from the side, sitting or standing, in the
+// joint order of datasets/posture_side.yaml; deterministic in (seed, index).
+// Each person carries class_id (0 good, 1 bad; class_names {good, bad}) and
+// truth: cva_deg, forward_head, neck_flexion_deg, trunk_inclination_deg (as
+// src/posture measures them, from the near side's ear, shoulder and hip as
+// labeled), sitting (0/1) and facing (+1 image right, -1 left). Bad iff
+// cva_deg < 50, neck_flexion_deg > 20 or trunk_inclination_deg > 20; no value
+// lies within 2 degrees of its threshold. See datasets/synthetic_side/README.md.
+RawDataset read_synthetic_side(const SyntheticOptions& options);
+
 }  // namespace kplab

@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -15,46 +14,15 @@
 
 #include "core/error.h"
 #include "data/readers/readers.h"
+#include "data/readers/synthetic_draw.h"
 
 namespace kplab {
 namespace {
 
+using namespace synthetic;
+
 constexpr int K = 14;
 enum Joint { RANK, RKNE, RHIP, LHIP, LKNE, LANK, RWRI, RELB, RSHO, LSHO, LELB, LWRI, NECK, HEAD };
-constexpr double kDeg = 3.14159265358979323846 / 180.0;
-constexpr int kShift = 4;  // drawing at 1/16 pixel, so labels and pixels agree sub-pixel
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-// Our own uniforms from the raw 64-bit output: std distributions are
-// implementation-defined, and the labels must not change with the library.
-struct Rng {
-  std::mt19937_64 gen;
-  explicit Rng(uint64_t seed) : gen(seed) {}
-  double uniform() { return static_cast<double>(gen() >> 11) * 0x1.0p-53; }
-  double uniform(double a, double b) { return a + (b - a) * uniform(); }
-  int integer(int lo, int hi) { return std::min(hi, lo + static_cast<int>(uniform() * (hi - lo + 1))); }
-  bool chance(double p) { return uniform() < p; }
-  cv::Scalar colour(double lo = 0, double hi = 255) { return {uniform(lo, hi), uniform(lo, hi), uniform(lo, hi)}; }
-};
-
-cv::Point2d rot(cv::Point2d v, double a) {
-  double c = std::cos(a), s = std::sin(a);
-  return {v.x * c - v.y * s, v.x * s + v.y * c};
-}
-cv::Point fixed(cv::Point2d p) {  // to OpenCV's fixed-point drawing coordinates
-  return {static_cast<int>(std::lround(p.x * (1 << kShift))), static_cast<int>(std::lround(p.y * (1 << kShift)))};
-}
-
-struct Occluder {
-  std::vector<cv::Point2f> outer, inner;  // convex polygons; inner is a second tone (texture)
-  cv::Scalar outer_colour, inner_colour;
-};
 
 // Everything needed to draw one image; captured by value in load().
 struct Scene {
@@ -101,19 +69,8 @@ std::array<cv::Point2d, K> sample_pose(Rng& r) {
   return p;
 }
 
-std::vector<cv::Point2f> convex(cv::Point2d c, double a, double b, double angle, bool ellipse) {
-  std::vector<cv::Point2f> poly;
-  int n = ellipse ? 24 : 4;
-  for (int i = 0; i < n; ++i) {
-    double t = ellipse ? i * 360.0 / n * kDeg : (45 + 90 * i) * kDeg;
-    cv::Point2d v(a * std::cos(t) * (ellipse ? 1 : std::sqrt(2.0)), b * std::sin(t) * (ellipse ? 1 : std::sqrt(2.0)));
-    poly.emplace_back(c + rot(v, angle));
-  }
-  return poly;
-}
-
 Scene make_scene(uint64_t seed, int64_t index, int size) {
-  Rng r(splitmix64(splitmix64(seed) ^ static_cast<uint64_t>(index)));  // count-independent
+  Rng r = image_rng(seed, index);  // count-independent
   Scene s;
   s.size = size;
   s.render_seed = r.gen();
@@ -150,59 +107,9 @@ Scene make_scene(uint64_t seed, int64_t index, int size) {
   int n_occ = r.chance(0.3) ? r.integer(1, 2) : 0;
   for (int i = 0; i < n_occ; ++i) {
     cv::Point2d c = s.joints[r.integer(0, K - 1)] + cv::Point2d(r.uniform(-0.3, 0.3), r.uniform(-0.3, 0.3)) * scale;
-    double a = r.uniform(0.2, 0.55) * scale, b = r.uniform(0.2, 0.55) * scale, t = r.uniform(0, 180) * kDeg;
-    bool ellipse = r.chance(0.5);
-    Occluder o;
-    o.outer = convex(c, a, b, t, ellipse);
-    o.inner = convex(c, 0.55 * a, 0.55 * b, t, ellipse);
-    o.outer_colour = r.colour();
-    o.inner_colour = r.colour();
-    s.occluders.push_back(std::move(o));
+    s.occluders.push_back(make_occluder(r, c, scale));
   }
   return s;
-}
-
-void capsule(cv::Mat& img, cv::Point2d a, cv::Point2d b, double thick, const cv::Scalar& colour) {
-  cv::line(img, fixed(a), fixed(b), colour, std::max(1, static_cast<int>(std::lround(thick))), cv::LINE_AA, kShift);
-}
-void disc(cv::Mat& img, cv::Point2d c, double radius, const cv::Scalar& colour) {
-  cv::circle(img, fixed(c), static_cast<int>(std::lround(radius * (1 << kShift))), colour, cv::FILLED, cv::LINE_AA, kShift);
-}
-void polygon(cv::Mat& img, const std::vector<cv::Point2d>& pts, const cv::Scalar& colour) {
-  std::vector<cv::Point> fx;
-  for (const auto& q : pts) fx.push_back(fixed(q));
-  cv::fillConvexPoly(img, fx, colour, cv::LINE_AA, kShift);
-}
-std::vector<cv::Point2d> to_d(const std::vector<cv::Point2f>& v) { return {v.begin(), v.end()}; }
-
-void draw_background(cv::Mat& img, Rng& r) {
-  // Low-frequency colour field: a small random grid plus a linear ramp, resized.
-  int g = r.integer(2, 6), size = img.rows;
-  cv::Scalar base = r.colour(30, 225), ramp = r.colour(-60, 60);
-  double dir = r.uniform(0, 360) * kDeg;
-  cv::Mat grid(g, g, CV_8UC3);
-  for (int y = 0; y < g; ++y)
-    for (int x = 0; x < g; ++x) {
-      double t = ((x + 0.5) / g - 0.5) * std::cos(dir) + ((y + 0.5) / g - 0.5) * std::sin(dir);
-      for (int c = 0; c < 3; ++c)
-        grid.at<cv::Vec3b>(y, x)[c] = cv::saturate_cast<uint8_t>(base[c] + ramp[c] * t + r.uniform(-45, 45));
-    }
-  cv::resize(grid, img, img.size(), 0, 0, cv::INTER_LINEAR);
-  // Clutter: thin lines, boxes and rings, never thick person-like capsules.
-  int n = r.integer(2, 8);
-  int thin = std::max(1, size / 100);
-  for (int i = 0; i < n; ++i) {
-    cv::Point2d a(r.uniform(-0.1, 1.1) * size, r.uniform(-0.1, 1.1) * size);
-    cv::Point2d b(r.uniform(-0.1, 1.1) * size, r.uniform(-0.1, 1.1) * size);
-    cv::Scalar col = r.colour();
-    int kind = r.integer(0, 2), thick = r.chance(0.4) ? cv::FILLED : r.integer(1, thin);
-    if (kind == 0)
-      cv::line(img, fixed(a), fixed(b), col, std::max(1, thick), cv::LINE_AA, kShift);
-    else if (kind == 1)
-      cv::rectangle(img, fixed(a), fixed(b), col, thick, cv::LINE_AA, kShift);
-    else
-      cv::circle(img, fixed(a), static_cast<int>(r.uniform(0.03, 0.2) * size * (1 << kShift)), col, thick, cv::LINE_AA, kShift);
-  }
 }
 
 // A leg or an arm: {root, middle, end} joints on the person's right and left,
@@ -269,23 +176,8 @@ cv::Mat render(const Scene& s) {
   cv::Mat img(s.size, s.size, CV_8UC3);
   draw_background(img, r);
   draw_person(img, s, r);
-  for (const auto& o : s.occluders) {
-    polygon(img, to_d(o.outer), o.outer_colour);
-    polygon(img, to_d(o.inner), o.inner_colour);
-  }
-  // Per-pixel sensor noise, ~Gaussian as the sum of four uniform bytes
-  // (mean 510, sd ~147.8), from a splitmix64 stream: cheap and library-free.
-  int sigma16 = static_cast<int>(r.uniform(2, 10) * 16);
-  uint64_t state = r.gen();
-  uint8_t* px = img.ptr<uint8_t>(0);  // freshly allocated, so continuous
-  size_t n = img.total() * 3;
-  for (size_t i = 0; i < n; i += 2) {
-    uint64_t z = splitmix64(state += 0x632BE59BD9B4E019ull);
-    for (size_t k = 0; k < 2 && i + k < n; ++k, z >>= 32) {
-      int sum = static_cast<int>((z & 0xFF) + ((z >> 8) & 0xFF) + ((z >> 16) & 0xFF) + ((z >> 24) & 0xFF)) - 510;
-      px[i + k] = cv::saturate_cast<uint8_t>(px[i + k] + sum * sigma16 / (148 * 16));
-    }
-  }
+  draw_occluders(img, s.occluders);
+  add_sensor_noise(img, r);
   return img;
 }
 
@@ -311,9 +203,7 @@ RawDataset read_synthetic(const SyntheticOptions& options) {
     for (int j = 0; j < K; ++j) {
       person.xy[2 * j] = static_cast<float>(scene.joints[j].x);
       person.xy[2 * j + 1] = static_cast<float>(scene.joints[j].y);
-      for (const auto& o : scene.occluders)
-        if (cv::pointPolygonTest(o.outer, cv::Point2f(person.xy[2 * j], person.xy[2 * j + 1]), false) >= 0)
-          person.occluded[j] = 1;
+      person.occluded[j] = occluded_by(scene.occluders, {person.xy[2 * j], person.xy[2 * j + 1]});
     }
     im.people.push_back(std::move(person));
     // By value: prepare calls load() from several threads at once.
