@@ -27,6 +27,8 @@ RawPerson map_person(const RawPerson& p, const std::vector<std::vector<int>>& ma
   out.occluded.assign(k, 0);
   out.has_box = p.has_box;
   std::copy(p.box, p.box + 4, out.box);
+  out.class_id = p.class_id;
+  out.truth = p.truth;
   for (size_t j = 0; j < k; ++j) {
     const auto& src = mapping[j];
     if (src.empty()) {
@@ -54,14 +56,20 @@ RawPerson map_person(const RawPerson& p, const std::vector<std::vector<int>>& ma
 
 namespace {
 
-const Schema& check_synthetic_schema(const Schema& schema) {
+// The generators draw people in one schema's joints, in its order.
+void check_synthetic_schema(const Schema& schema, const std::string& format) {
   static const std::vector<std::string> lsp = {
       "right_ankle", "right_knee", "right_hip", "left_hip", "left_knee", "left_ankle", "right_wrist",
       "right_elbow", "right_shoulder", "left_shoulder", "left_elbow", "left_wrist", "neck", "head_top"};
-  if (schema.joints != lsp)
-    throw input_error(schema.path, "keypoints", "the 14 LSP joints in LSP order (synthetic people use them)",
+  static const std::vector<std::string> side = {
+      "nose", "left_ear", "right_ear", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist",
+      "right_wrist", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"};
+  const bool is_side = format == "synthetic_side";
+  if (schema.joints != (is_side ? side : lsp))
+    throw input_error(schema.path, "keypoints",
+                      is_side ? "the 15 joints of datasets/posture_side.yaml in its order (synthetic_side people use them)"
+                              : "the 14 LSP joints in LSP order (synthetic people use them)",
                       str(schema.num_joints(), " joints of schema ", schema.name));
-  return schema;
 }
 
 RawDataset read_dataset(const PrepareOptions& o, const Schema& target, const Schema* from) {
@@ -72,12 +80,12 @@ RawDataset read_dataset(const PrepareOptions& o, const Schema& target, const Sch
     return read_yolo(o.root, k, own.flip_permutation(), str(own.name, ", ", own.path));
   }
   if (o.format == "coco") return read_coco(o.root, o.images_dir);
-  if (o.format == "synthetic") {
-    check_synthetic_schema(from ? *from : target);
+  if (o.format == "synthetic" || o.format == "synthetic_side") {
+    check_synthetic_schema(from ? *from : target, o.format);
     SyntheticOptions s;
     s.count = o.synthetic_count;
     s.seed = o.seed;
-    return read_synthetic(s);
+    return o.format == "synthetic" ? read_synthetic(s) : read_synthetic_side(s);
   }
   throw Error("internal: format '" + o.format + "' passed check_options but has no reader");
 }
@@ -109,9 +117,10 @@ void check_options(const PrepareOptions& o) {
 }  // namespace
 
 void check_source_options(const PrepareOptions& o) {
-  if (o.format != "lsp" && o.format != "yolo" && o.format != "coco" && o.format != "synthetic")
-    throw input_error("--format", "format", "lsp, yolo, coco or synthetic", "'" + o.format + "'");
-  if (o.format != "synthetic" && o.root.empty())
+  const bool generated = o.format == "synthetic" || o.format == "synthetic_side";
+  if (o.format != "lsp" && o.format != "yolo" && o.format != "coco" && !generated)
+    throw input_error("--format", "format", "lsp, yolo, coco, synthetic or synthetic_side", "'" + o.format + "'");
+  if (!generated && o.root.empty())
     throw input_error("--root", "dataset root", "a folder or file for format " + o.format, "nothing");
   if (!(o.outlier_margin >= 0)) throw input_error("--outlier-margin", "outlier margin", ">= 0", std::to_string(o.outlier_margin));
 }
@@ -182,7 +191,7 @@ std::vector<ImageOut> crop_all(RawDataset& data, const PrepareOptions& o) {
     // load() turned the pixels as the EXIF tag says; labels are taken in that
     // displayed orientation (as Ultralytics does). A tagged image whose labels
     // fall outside it was probably labelled in the stored orientation: warn.
-    const int orientation = img.source.rfind("synthetic:", 0) == 0 ? 1 : exif_orientation(img.source);
+    const int orientation = is_generated_source(img.source) ? 1 : exif_orientation(img.source);
     if (orientation != 1) ++res.stats.exif_rotated;
     const int64_t outside_before = joints_outside(res.stats);
     crop_people(img, mat, o, jpeg_params, res);

@@ -16,7 +16,7 @@ namespace kplab {
 struct PrepareSummary;
 
 struct PrepareOptions {
-  std::string format;             // lsp | yolo | coco | synthetic
+  std::string format;             // lsp | yolo | coco | synthetic | synthetic_side
   std::string root;               // dataset folder or file (unused for synthetic)
   std::string schema_path;        // schema the cache is written in
   std::string from_schema_path;   // the dataset's own schema, when its joints differ

@@ -53,6 +53,12 @@ struct RawDataset {
   ReadStats stats;
 };
 
+// Generated images (synthetic, synthetic_side) have no file: their source
+// is "FORMAT:SEED:INDEX".
+inline bool is_generated_source(const std::string& source) {
+  return source.rfind("synthetic:", 0) == 0 || source.rfind("synthetic_side:", 0) == 0;
+}
+
 // Reads an image file (JPEG, PNG, ...) as BGR. Missing, empty, corrupt or
 // truncated files throw kplab::Error naming the path.
 cv::Mat load_image_file(const std::string& path);

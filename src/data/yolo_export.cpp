@@ -18,6 +18,7 @@
 #include "data/crop.h"
 #include "data/schema.h"
 #include "data/split.h"
+#include "data/truth_csv.h"
 
 namespace fs = std::filesystem;
 
@@ -46,7 +47,7 @@ struct Staging {
 // refuse an empty image folder).
 // `history`: the comment lines of the set's data.yaml so far (appends add theirs).
 std::string data_yaml(const Schema& schema, const bool has_split[3], const std::string& history,
-                      const std::string& command) {
+                      const std::string& command, const std::vector<std::string>& class_names) {
   std::ostringstream y;
   if (history.empty()) y << "# YOLO-pose set written by kplab to-yolo, schema " << schema.name << " (" << schema.path << ").\n";
   y << history;
@@ -57,7 +58,10 @@ std::string data_yaml(const Schema& schema, const bool has_split[3], const std::
   const std::vector<int64_t> flip = schema.flip_permutation();
   y << "flip_idx: [";
   for (size_t i = 0; i < flip.size(); ++i) y << (i ? ", " : "") << flip[i];
-  y << "]\nnames:\n  0: person\nkpt_names:\n  0: [";
+  y << "]\nnames:\n";
+  if (class_names.empty()) y << "  0: person\n";
+  for (size_t c = 0; c < class_names.size(); ++c) y << "  " << c << ": " << class_names[c] << "\n";
+  y << "kpt_names:\n  0: [";
   for (size_t i = 0; i < schema.joints.size(); ++i) y << (i ? ", " : "") << schema.joints[i];
   y << "]\n";
   return y.str();
@@ -104,7 +108,7 @@ std::string label_line(const RawPerson& p, int w, int h, float box_margin) {
   y0 = std::clamp(y0, 0.f, float(h)), y1 = std::clamp(y1, 0.f, float(h));
   if (x1 - x0 < 1 || y1 - y0 < 1) return "";
   char buf[64];
-  std::string line = "0";
+  std::string line = std::to_string(p.class_id);
   for (float v : {0.5f * (x0 + x1) / w, 0.5f * (y0 + y1) / h, (x1 - x0) / w, (y1 - y0) / h}) {
     std::snprintf(buf, sizeof buf, " %.6f", v);
     line += buf;
@@ -133,7 +137,7 @@ nlohmann::json YoloExportSummary::to_json() const {
           {"people", people},     {"labeled_joints", labeled_joints},
           {"images_without_people", images_without_people},
           {"reencoded", reencoded}, {"masked_joints", masked}, {"skipped_people", skipped},
-          {"exif_rotated", stats.exif_rotated}};
+          {"exif_rotated", stats.exif_rotated}, {"truth_rows", truth_rows}};
 }
 
 std::string YoloExportSummary::to_text() const {
@@ -142,6 +146,7 @@ std::string YoloExportSummary::to_text() const {
     << "  images          train " << images[0] << ", val " << images[1] << ", test " << images[2] << "\n"
     << "  people          " << people << " (" << labeled_joints << " labeled joints)\n";
   if (images_without_people) t << "  left out        " << images_without_people << " images without a labeled person\n";
+  if (truth_rows) t << "  truth.csv       " << truth_rows << " people with the generator's known angles and class\n";
   if (reencoded) t << "  re-encoded      " << reencoded << " images (EXIF-turned, or not JPEG/PNG)\n";
   for (const auto& [why, n] : stats.masked_joints) t << "  masked joints   " << n << " " << why << "\n";
   return t.str();
@@ -179,7 +184,7 @@ std::vector<std::string> file_stems(const RawDataset& data, const std::string& p
   std::map<std::string, int> seen;
   for (size_t i = 0; i < data.images.size(); ++i) {
     const std::string& src = data.images[i].source;
-    std::string stem = src.rfind("synthetic:", 0) == 0 ? str("synthetic_", i) : fs::path(src).stem().string();
+    std::string stem = is_generated_source(src) ? str("synthetic_", i) : fs::path(src).stem().string();
     for (char& c : stem)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') c = '_';
     stem = prefix + "_" + stem;
@@ -209,7 +214,8 @@ void make_stage(Staging& stage, const YoloExportOptions& o, const fs::path& out)
 
 // One image's label file text: a line per person with labeled joints and a
 // box inside the image; people left out are counted in summary.stats.
-std::string image_labels(RawImage& img, const cv::Mat& mat, const YoloExportOptions& o, YoloExportSummary& summary) {
+std::string image_labels(RawImage& img, const cv::Mat& mat, const YoloExportOptions& o, YoloExportSummary& summary,
+                         TruthCsv& truth, const std::string& image_rel, const std::string& split_name) {
   std::string labels;
   for (RawPerson& p : img.people) {
     const int labeled =
@@ -221,6 +227,7 @@ std::string image_labels(RawImage& img, const cv::Mat& mat, const YoloExportOpti
       continue;
     }
     labels += line;
+    truth.add(image_rel, split_name, p);
     ++summary.people;
     summary.labeled_joints += labeled;
   }
@@ -254,25 +261,26 @@ void stage_image(const RawImage& img, const cv::Mat& mat, bool copy, const SetFi
 std::vector<std::pair<fs::path, fs::path>> stage_images(RawDataset& data, const std::vector<uint8_t>& split,
                                                         const std::vector<std::string>& stems,
                                                         const YoloExportOptions& o, const fs::path& out,
-                                                        const fs::path& stage, YoloExportSummary& summary) {
+                                                        const fs::path& stage, YoloExportSummary& summary,
+                                                        TruthCsv& truth) {
   std::error_code ec;
   std::vector<std::pair<fs::path, fs::path>> moves;
   for (size_t i = 0; i < data.images.size(); ++i) {
     RawImage& img = data.images[i];
     const cv::Mat mat = img.load();  // EXIF-turned: labels are in the displayed orientation
-    const bool is_file = img.source.rfind("synthetic:", 0) != 0;
+    const bool is_file = !is_generated_source(img.source);
     const int orientation = is_file ? exif_orientation(img.source) : 1;
     if (orientation != 1) ++summary.stats.exif_rotated;
-    const std::string labels = image_labels(img, mat, o, summary);
-    if (labels.empty()) {  // Ultralytics would take it as a background image
-      ++summary.images_without_people;
-      continue;
-    }
     const std::string ext = lower(fs::path(img.source).extension().string());
     const bool copy = is_file && orientation == 1 && (ext == ".jpg" || ext == ".jpeg" || ext == ".png");
     const std::string split_name = kSplitNames[split[i]];
     const SetFiles rel{fs::path("images") / split_name / (stems[i] + (copy ? ext : ".jpg")),
                        fs::path("labels") / split_name / (stems[i] + ".txt")};
+    const std::string labels = image_labels(img, mat, o, summary, truth, rel.image.string(), split_name);
+    if (labels.empty()) {  // Ultralytics would take it as a background image
+      ++summary.images_without_people;
+      continue;
+    }
     if (o.append && (fs::exists(out / rel.image, ec) || fs::exists(out / rel.label, ec)))
       throw input_error(o.out, (out / rel.image).string(), "a new file name (another --prefix)", "an existing file");
     stage_image(img, mat, copy, rel, labels, stage, out, summary, moves);
@@ -284,7 +292,7 @@ std::vector<std::pair<fs::path, fs::path>> stage_images(RawDataset& data, const 
 // The data.yaml after this export: every split that holds images (an
 // append's included), and the comment lines of the set's data.yaml so far.
 std::string final_data_yaml(const YoloExportOptions& o, const fs::path& out, const Schema& schema,
-                            const YoloExportSummary& summary) {
+                            const YoloExportSummary& summary, const std::vector<std::string>& class_names) {
   std::error_code ec;
   bool has_split[3];
   for (int s = 0; s < 3; ++s) {
@@ -297,7 +305,7 @@ std::string final_data_yaml(const YoloExportOptions& o, const fs::path& out, con
     std::ifstream old(out / "data.yaml");
     for (std::string line; std::getline(old, line) && line.rfind("#", 0) == 0;) history += line + "\n";
   }
-  return data_yaml(schema, has_split, history, o.command);
+  return data_yaml(schema, has_split, history, o.command, class_names);
 }
 
 // A new set: renamed into place whole (replacing an existing one under
@@ -343,12 +351,19 @@ YoloExportSummary export_yolo(const YoloExportOptions& o) {
   summary.out = o.out;
   summary.prefix = prefix;
   summary.stats = data.stats;
-  const auto moves = stage_images(data, split, stems, o, out, stage.path, summary);
+  TruthCsv truth(schema, data.class_names);
+  auto moves = stage_images(data, split, stems, o, out, stage.path, summary, truth);
+  if (!truth.empty()) {  // a generator's known values, for scoring measures and classifiers
+    if (o.append) throw input_error(o.out, "--append", "a source without generator truth", o.source.format + " (truth.csv cannot be merged)");
+    const std::string text = truth.text();
+    write_whole_file((stage.path / "truth.csv").string(), text.data(), text.size(), (out / "truth.csv").string());
+    summary.truth_rows = static_cast<int64_t>(std::count(text.begin(), text.end(), '\n')) - 1;
+  }
   if (summary.people == 0)
     throw input_error(o.source.root.empty() ? o.source.format : o.source.root, "people", "at least one labeled person",
                       "none to write");
 
-  const std::string yaml = final_data_yaml(o, out, schema, summary);
+  const std::string yaml = final_data_yaml(o, out, schema, summary, data.class_names);
   if (o.before_commit) o.before_commit(summary);
   commit_set(o, out, exists, stage, yaml, moves);
   return summary;

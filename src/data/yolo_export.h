@@ -41,6 +41,7 @@ struct YoloExportSummary {
   int64_t people = 0;
   int64_t labeled_joints = 0;
   int64_t images_without_people = 0;
+  int64_t truth_rows = 0;         // truth.csv rows (generated sources: synthetic_side)
   int64_t reencoded = 0;          // images written from decoded pixels (EXIF-turned, or not JPEG/PNG)
   ReadStats stats;
   nlohmann::json to_json() const;

@@ -10,6 +10,8 @@
 #include "core/staged_outputs.h"
 #include "data/schema.h"
 #include "posture/joint_angles.h"
+#include "posture/posture_measures.h"
+#include "predict/person_assessment.h"
 #include "predict/pose_predictor.h"
 
 namespace kplab {
@@ -21,10 +23,14 @@ std::string csv_number(double v, int decimals);
 class KeypointsCsv {
  public:
   // Stages `target` in `staged` and writes the header: source,frame, then
-  // JOINT_x,JOINT_y,JOINT_v per joint, one column per angle, confidence,crop.
+  // JOINT_x,JOINT_y,JOINT_v per joint, one column per angle, one per posture
+  // measure, rula_sum (kplab's sum of the RULA items 2-D joints give),
+  // posture_flags (the measures past their thresholds, ';'-separated),
+  // posture_notes (their plain sentences, quoted: they hold commas), then
+  // confidence,crop.
   KeypointsCsv(StagedOutputs& staged, const std::string& target, const Schema& schema,
-               const std::vector<posture::AngleDef>& angles);
-  void row(const std::string& source, int64_t frame, const Pose& p, const std::vector<double>& angles);
+               const std::vector<posture::AngleDef>& angles, const std::vector<posture::MeasureDef>& measures);
+  void row(const std::string& source, int64_t frame, const Pose& p, const PersonAssessment& a);
   // Errors name the file and why (a full disk).
   void close();
 

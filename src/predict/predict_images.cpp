@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "data/raw_dataset.h"
 #include "predict/overlay.h"
+#include "predict/person_assessment.h"
 #include "predict/predict_loops.h"
 #include "viz/skeleton_draw.h"
 
@@ -76,14 +77,20 @@ void predict_images(const PredictOptions& o, const PredictSetup& s, PosePredicto
     cv::Mat& image = photos[i % kChunk];
     const std::vector<Pose> people =
         people_in(image, s.detector ? &detected[i % kChunk] : nullptr, file, o, s, predictor, sink);
+    std::vector<PersonAssessment> assessed;
     for (const Pose& pose : people) {
-      sink.csv.row(file, 0, pose, pose_angles(s, pose, min_vis));
-      draw_skeleton(image, pose.points, pose.visibility, s.schema, overlay_style(image, min_vis));
+      assessed.push_back(assess_person(s, pose, min_vis));
+      sink.csv.row(file, 0, pose, assessed.back());
     }
+    ++sink.n_inputs;
+    if (o.keypoints_only) continue;
+    if (s.face_blur)  // every face first: a skeleton drawn over one must not survive the blur
+      for (const Pose& pose : people) s.face_blur->apply(image, pose);
+    for (const Pose& pose : people)
+      draw_skeleton(image, pose.points, pose.visibility, s.schema, overlay_style(image, min_vis));
     draw_legend(image, min_vis);
     if (people.size() == 1) flag_low_confidence(image, people[0], min_vis);
-    write_jpeg(image, sink.staged, (sink.out / names[i]).string());
-    ++sink.n_inputs;
+    write_jpeg(with_posture_panel(image, s, assessed), sink.staged, (sink.out / names[i]).string());
     ++sink.n_overlays;
   }
 }

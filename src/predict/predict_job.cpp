@@ -60,7 +60,8 @@ PredictSummary run_predict(const PredictOptions& o) {
   folders.make(o.out);
   JsonOutput json_out(o.json);
   StagedOutputs staged;
-  KeypointsCsv csv(staged, (std::filesystem::path(o.out) / "keypoints.csv").string(), s.schema, s.angles);
+  KeypointsCsv csv(staged, (std::filesystem::path(o.out) / "keypoints.csv").string(), s.schema, s.angles,
+                   s.measurer.defs());
   PredictSink sink{o.out, folders, staged, csv};
   VideoResults v;
   if (s.inputs.video)

@@ -20,6 +20,8 @@ void check_predict_options(const PredictOptions& o) {
     throw input_error("--one-euro-min-cutoff", "cut-off", "> 0 Hz", csv_number(o.one_euro.min_cutoff, 3));
   if (!(o.one_euro.beta >= 0)) throw input_error("--one-euro-beta", "beta", ">= 0", csv_number(o.one_euro.beta, 3));
   rep_angle_parts(o.rep_angle);
+  if (o.keypoints_only && o.save_frames)
+    throw input_error("--save-frames", "option", "no frame images with --keypoints-only (it writes no images)", "both");
 }
 
 std::vector<std::string> rep_angle_parts(const std::string& name) {

@@ -29,6 +29,8 @@ struct PredictOptions {
   std::string keypoint_filter = "one-euro";  // video: one-euro or none
   OneEuroOptions one_euro;
   std::string json;  // the run summary as JSON ("": none)
+  bool blur_faces = false;      // pixelate each person's head region in every image written
+  bool keypoints_only = false;  // write no images at all: keypoints.csv (and reps.json, --json) only
 };
 
 // Throws, naming the flag, when a value is out of range or unknown.

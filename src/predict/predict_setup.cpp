@@ -27,6 +27,7 @@ void load_model_and_schema(const PredictOptions& o, PredictSetup& s) {
                       str(s.schema.num_joints(), " joints (schema ", s.schema.name, ", ", s.schema.path, ")"),
                       str(s.model.keypoints, " joints (1x", s.model.keypoints, "x2)"));
   s.angles = posture::posture_angles(s.schema.joints);
+  s.measurer = posture::PostureMeasurer(s.schema.joints);
   for (size_t i = 0; i < s.angles.size(); ++i)
     if (std::find(s.rep_parts.begin(), s.rep_parts.end(), s.angles[i].name) != s.rep_parts.end())
       s.rep_columns.push_back(static_cast<int>(i));
@@ -66,13 +67,9 @@ PredictSetup load_predict_setup(const PredictOptions& o) {
                       "none of them");
   if (!o.boxes.empty()) load_boxes(o, s);
   if (!o.detector.empty()) load_detector(o, s);
+  if (o.blur_faces) s.face_blur.emplace(s.schema);
   return s;
 }
 
-std::vector<double> pose_angles(const PredictSetup& s, const Pose& pose, double min_visibility) {
-  std::vector<posture::Point2> points;
-  for (const auto& q : pose.points) points.push_back({q.x, q.y});
-  return posture::compute_angles(s.angles, points, pose.visibility, min_visibility);
-}
 
 }  // namespace kplab

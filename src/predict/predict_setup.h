@@ -11,6 +11,8 @@
 #include "data/person_boxes.h"
 #include "data/schema.h"
 #include "posture/joint_angles.h"
+#include "posture/posture_measures.h"
+#include "predict/face_blur.h"
 #include "predict/onnx_pose_model.h"
 #include "predict/person_detector.h"
 #include "predict/pose_predictor.h"
@@ -28,13 +30,12 @@ struct PredictSetup {
   PredictInputs inputs;
   std::map<std::string, std::vector<PersonBox>> boxes;  // --boxes, by image
   std::optional<PersonDetector> detector;               // --detector
+  posture::PostureMeasurer measurer{std::vector<std::string>{}};  // the measures the schema can make
+  std::optional<FaceBlur> face_blur;                    // --blur-faces
 };
 
 // Errors name the file, field, expected and found values.
 PredictSetup load_predict_setup(const PredictOptions& o);
 
-// The posture angles of `pose`, in the order of s.angles (NaN where a joint
-// they need is below `min_visibility`).
-std::vector<double> pose_angles(const PredictSetup& s, const Pose& pose, double min_visibility);
 
 }  // namespace kplab

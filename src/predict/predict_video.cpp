@@ -12,6 +12,7 @@
 #include "posture/joint_angles.h"
 #include "posture/rep_counter.h"
 #include "predict/overlay.h"
+#include "predict/person_assessment.h"
 #include "predict/predict_loops.h"
 #include "video/one_euro.h"
 #include "viz/skeleton_draw.h"
@@ -120,36 +121,43 @@ VideoResults predict_video(const PredictOptions& o, const PredictSetup& s, PoseP
   cv::VideoCapture cap = open_video(file);
   double fps = cap.get(cv::CAP_PROP_FPS);
   if (!(fps > 0 && fps < 1000)) fps = 25;  // some containers do not state it
-  if (o.save_frames) sink.folders.make(sink.out / "frames");
+  const bool images = !o.keypoints_only;
+  if (o.save_frames && images) sink.folders.make(sink.out / "frames");
   const std::string video_target = (sink.out / (fs::path(file).stem().string() + "_pose.avi")).string();
-  const std::string video_path = sink.staged.add(video_target, ".avi");
+  const std::string video_path = images ? sink.staged.add(video_target, ".avi") : "";
   cv::VideoWriter writer;
   std::vector<double> signal;  // the --rep-angle angle, frame by frame
   Tracker tracker{o, s.model.keypoints, fps, nullptr, {}, {}, {}};
   cv::Mat frame;
   while (cap.read(frame) && !frame.empty()) {
-    if (!writer.isOpened()) open_writer(writer, video_path, video_target, fps, frame.size());
     const Pose pose = tracker.next(predictor, frame, str(file, " frame ", sink.n_inputs));
-    const std::vector<double> a = pose_angles(s, pose, min_vis);
+    const PersonAssessment a = assess_person(s, pose, min_vis);
     std::vector<double> parts;
-    for (int c : s.rep_columns) parts.push_back(a[c]);
+    for (int c : s.rep_columns) parts.push_back(a.angles[c]);
     signal.push_back(posture::mean_of_finite(parts));
     sink.csv.row(file, sink.n_inputs, pose, a);
-    draw_skeleton(frame, pose.points, pose.visibility, s.schema, overlay_style(frame, min_vis));
-    draw_legend(frame, min_vis);
-    flag_low_confidence(frame, pose, min_vis);
-    writer.write(frame);
-    if (o.save_frames) {
-      char name[32];
-      std::snprintf(name, sizeof name, "%06lld.jpg", static_cast<long long>(sink.n_inputs));
-      write_jpeg(frame, sink.staged, (sink.out / "frames" / name).string());
-      ++sink.n_overlays;
+    if (images) {
+      if (s.face_blur) s.face_blur->apply(frame, pose);
+      draw_skeleton(frame, pose.points, pose.visibility, s.schema, overlay_style(frame, min_vis));
+      draw_legend(frame, min_vis);
+      flag_low_confidence(frame, pose, min_vis);
+      const cv::Mat shown = with_posture_panel(frame, s, {a});
+      if (!writer.isOpened()) open_writer(writer, video_path, video_target, fps, shown.size());
+      writer.write(shown);
+      if (o.save_frames) {
+        char name[32];
+        std::snprintf(name, sizeof name, "%06lld.jpg", static_cast<long long>(sink.n_inputs));
+        write_jpeg(shown, sink.staged, (sink.out / "frames" / name).string());
+        ++sink.n_overlays;
+      }
     }
     ++sink.n_inputs;
   }
   check_all_frames_read(cap, file, sink.n_inputs);
-  writer.release();
-  ++sink.n_overlays;
+  if (images) {
+    writer.release();
+    ++sink.n_overlays;
+  }
   VideoResults r = results(o, s, signal, tracker, sink.n_inputs, fps);
   write_reps_json(sink.staged, (sink.out / "reps.json").string(), r.reps);
   return r;

@@ -46,14 +46,26 @@ Result kplab(const TempDir& dir, const std::string& args) { return test::run_kpl
 constexpr int kSize = 64;    // model input
 constexpr int kJoints = 14;  // LSP
 constexpr int kAngles = 5;   // left/right knee, left/right hip, neck inclination
-constexpr int kColumns = 2 + 3 * kJoints + kAngles + 2;  // + confidence, crop
+constexpr int kMeasures = 5; // LSP's frontal posture measures (src/posture/measures.md)
+constexpr int kColumns = 2 + 3 * kJoints + kAngles + kMeasures + 3 + 2;  // + rula_sum, flags, notes; confidence, crop
 
+// One CSV line's cells; a quoted cell (posture_notes holds commas) is one cell.
 std::vector<std::string> fields(const std::string& line) {
-  std::vector<std::string> out;
-  std::string f;
-  std::istringstream in(line);
-  while (std::getline(in, f, ',')) out.push_back(f);
-  if (!line.empty() && line.back() == ',') out.push_back("");  // getline drops a trailing empty field
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      out.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
   return out;
 }
 
@@ -161,9 +173,11 @@ TEST_F(PredictCli, FolderOfImagesWritesOverlaysOfTheOriginalSizeAndTheCsv) {
   EXPECT_EQ(std::vector<std::string>(header.begin(), header.begin() + 5),
             (std::vector<std::string>{"source", "frame", "right_ankle_x", "right_ankle_y", "right_ankle_v"}));
   EXPECT_EQ(header[2 + 3 * 13], "head_top_x");
-  EXPECT_EQ(std::vector<std::string>(header.end() - kAngles - 2, header.end()),
+  EXPECT_EQ(std::vector<std::string>(header.begin() + 2 + 3 * kJoints, header.end()),
             (std::vector<std::string>{"left_knee_angle", "right_knee_angle", "left_hip_angle", "right_hip_angle",
-                                      "neck_inclination", "confidence", "crop"}));
+                                      "neck_inclination", "shoulder_tilt_deg", "hip_tilt_deg", "head_tilt_deg",
+                                      "trunk_lean_deg", "side_length_asymmetry", "rula_sum", "posture_flags",
+                                      "posture_notes", "confidence", "crop"}));
   const std::vector<std::pair<std::string, cv::Size>> sources = {{in + "/a_wide.png", {120, 70}},
                                                                  {in + "/b_tall.png", {50, 90}}};
   for (size_t i = 0; i < 2; ++i) {
@@ -530,6 +544,61 @@ TEST_F(PredictCli, ABadImageHalfwayThroughAFolderLeavesNothing) {
   ASSERT_EQ(lines(r.err).size(), 1u) << r.err;
   EXPECT_TRUE(has(r.err, in + "/b.png")) << r.err;
   EXPECT_TRUE(test::list_dir(out).empty()) << "no overlay, no CSV, no temporary from a failed run";
+}
+
+TEST_F(PredictCli, KeypointsOnlyWritesNoImageAndRefusesSaveFrames) {
+  const std::string in = tmp_.file("photos"), out = tmp_.file("out");
+  write_png(in + "/a.png", 60, 40, 0);
+  write_png(in + "/b.png", 40, 60, 1);
+  Result r = predict("--input " + quote(in) + " --out " + quote(out) + " --keypoints-only");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(test::list_dir(out), (std::vector<std::string>{"keypoints.csv"})) << "no overlay";
+  EXPECT_EQ(lines(slurp(out + "/keypoints.csv")).size(), 3u);
+
+  const std::string video = tmp_.file("clip.avi"), vout = tmp_.file("vout");
+  write_avi(video, 64, 48, 4);
+  r = predict("--input " + quote(video) + " --out " + quote(vout) + " --keypoints-only");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(test::list_dir(vout), (std::vector<std::string>{"keypoints.csv", "reps.json"})) << "no video, no frames";
+  EXPECT_EQ(lines(slurp(vout + "/keypoints.csv")).size(), 5u);
+
+  const std::string err = expect_failure("--input " + quote(video) + " --keypoints-only --save-frames", "--save-frames");
+  EXPECT_TRUE(has(err, "--keypoints-only")) << err;
+}
+
+TEST_F(PredictCli, BlurFacesChangesOnlyTheHeadRegion) {
+  // A fine checkerboard: any blur shows as lost contrast.
+  const std::string in = tmp_.file("board.png");
+  cv::Mat board(96, 96, CV_8UC3);
+  for (int y = 0; y < 96; ++y)
+    for (int x = 0; x < 96; ++x) board.at<cv::Vec3b>(y, x) = ((x / 2 + y / 2) % 2) ? cv::Vec3b(230, 230, 230) : cv::Vec3b(20, 20, 20);
+  ASSERT_TRUE(cv::imwrite(in, board));
+  const std::string plain = tmp_.file("plain"), blurred = tmp_.file("blurred");
+  // --min-visibility 1: no joint is drawn over the head, only the blur differs.
+  ASSERT_EQ(predict("--input " + quote(in) + " --out " + quote(plain) + " --min-visibility 1").code, 0);
+  Result r = predict("--input " + quote(in) + " --out " + quote(blurred) + " --min-visibility 1 --blur-faces");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const cv::Mat a = cv::imread(plain + "/board_pose.jpg"), b = cv::imread(blurred + "/board_pose.jpg");
+  ASSERT_EQ(a.size(), b.size());
+  // The head circle from the predicted neck and head top (LSP), as FaceBlur
+  // draws it: the overlays differ, and only inside it (beyond JPEG noise).
+  const auto row = fields(lines(slurp(blurred + "/keypoints.csv"))[1]);
+  const cv::Point2f neck(std::stof(row[2 + 3 * 12]), std::stof(row[3 + 3 * 12]));
+  const cv::Point2f top(std::stof(row[2 + 3 * 13]), std::stof(row[3 + 3 * 13]));
+  const cv::Point2f c = neck + 0.55f * (top - neck);
+  const float radius = std::max(4.f, 0.6f * static_cast<float>(cv::norm(top - neck)) + 2.f);
+  cv::Mat diff;
+  cv::absdiff(a, b, diff);
+  cv::cvtColor(diff, diff, cv::COLOR_BGR2GRAY);
+  int changed = 0, outside = 0;
+  for (int y = 0; y < diff.rows; ++y)
+    for (int x = 0; x < diff.cols; ++x) {
+      if (diff.at<uint8_t>(y, x) <= 30) continue;
+      ++changed;
+      if (cv::norm(cv::Point2f(x, y) - c) > radius + 8) ++outside;  // + a JPEG block
+    }
+  EXPECT_GT(changed, 0) << "the head region was blurred";
+  EXPECT_EQ(outside, 0) << "nothing changed away from the head (centre " << c << ", radius " << radius << ")";
 }
 
 }  // namespace

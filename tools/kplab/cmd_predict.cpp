@@ -28,7 +28,10 @@ int predict(int argc, char** argv) {
                         "                       joint, then joint angles in degrees (knee: hip-knee-ankle, hip:\n"
                         "                       shoulder-hip-knee, neck_inclination: neck->head_top from the image\n"
                         "                       vertical, + leaning to the image's right); empty when a joint's\n"
-                        "                       visibility is below --min-visibility; then confidence (mean\n"
+                        "                       visibility is below --min-visibility; then the posture measures\n"
+                        "                       the schema can make (src/posture/measures.md; empty when n/a),\n"
+                        "                       rula_sum, posture_flags (the measures past their thresholds),\n"
+                        "                       posture_notes (why, in words); then confidence (mean\n"
                         "                       visibility) and crop (frame, two-pass, tracked, box or detector)\n"
                         "  reps.json            video only: repetitions of --rep-angle (moving median over --smooth\n"
                         "                       frames, counted when it goes below --rep-low and back above\n"
@@ -68,6 +71,10 @@ int predict(int argc, char** argv) {
        cxxopts::value<double>(o.one_euro.min_cutoff)->default_value("1.0"))
       ("one-euro-beta", "one-euro: cut-off gain with speed (frame heights per second): less lag when moving",
        cxxopts::value<double>(o.one_euro.beta)->default_value("5.0"))
+      ("blur-faces", "pixelate each person's head region (from the head joints) in every image written",
+       cxxopts::value<bool>(o.blur_faces)->default_value("false"))
+      ("keypoints-only", "write no images (no overlays, frames or video): keypoints.csv and reps.json only",
+       cxxopts::value<bool>(o.keypoints_only)->default_value("false"))
       ("json", "write the run summary as JSON here", cxxopts::value<std::string>(o.json)->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"model"});

@@ -17,7 +17,7 @@ int prepare(int argc, char** argv) {
                         "the HDF5 cache with a recorded, seeded train/val/test split. Fails on bad input with one\n"
                         "line naming the file, field, expected and found values, and leaves no partial cache.\n");
   opts.add_options()
-      ("format", "lsp | yolo | coco | synthetic", cxxopts::value<std::string>(o.format))
+      ("format", "lsp | yolo | coco | synthetic | synthetic_side", cxxopts::value<std::string>(o.format))
       ("root", "dataset: LSP folder (joints.mat), YOLO data.yaml or its folder, COCO json or its folder", cxxopts::value<std::string>(o.root)->default_value(""))
       ("schema", "schema of the cache (datasets/lsp.yaml, ...)", cxxopts::value<std::string>(o.schema_path))
       ("from-schema", "the dataset's own schema when its joints differ (uses its mapping to --schema)", cxxopts::value<std::string>(o.from_schema_path)->default_value(""))

@@ -15,13 +15,15 @@ int to_yolo(int argc, char** argv) {
   YoloExportOptions o;  // each option is read into its field
   cxxopts::Options opts(argv[0],
                         "Write a dataset kplab reads (LSP/LSPET, COCO, YOLO-pose, synthetic), mapped into --schema's\n"
-                        "joints, as an Ultralytics YOLO-pose set: images/{train,val,test}/, labels/ (class 0, box,\n"
+                        "joints, as an Ultralytics YOLO-pose set: images/{train,val,test}/, labels/ (class, box,\n"
                         "x y v per joint, normalised; v 2 visible, 1 occluded, 0 unlabelled) and data.yaml\n"
-                        "(kpt_shape, flip_idx, kpt_names). Splits are assigned as kplab prepare assigns them (same\n"
+                        "(kpt_shape, flip_idx, kpt_names, names). synthetic_side (side-view posture people, schema\n"
+                        "datasets/posture_side.yaml) is labelled good/bad and also writes truth.csv (true angles).\n"
+                        "Splits are assigned as kplab prepare assigns them (same\n"
                         "--split and --seed, same people). --append adds another source to a set of the same schema.\n"
                         "A new set appears whole or not at all.\n");
   opts.add_options()
-      ("format", "lsp | yolo | coco | synthetic", cxxopts::value<std::string>(o.source.format))
+      ("format", "lsp | yolo | coco | synthetic | synthetic_side", cxxopts::value<std::string>(o.source.format))
       ("root", "dataset: LSP folder (joints.mat), YOLO data.yaml or its folder, COCO json or its folder",
        cxxopts::value<std::string>(o.source.root)->default_value(""))
       ("schema", "schema of the set (datasets/coco.yaml, ...)", cxxopts::value<std::string>(o.source.schema_path))

@@ -152,6 +152,7 @@ RawPerson person_from_line(const std::vector<double>& vals, const std::vector<st
     p.labeled[j] = 1;
     p.occluded[j] = v == 1;
   }
+  p.class_id = static_cast<int>(vals[0]);  // checked by check_class_and_box
   return p;
 }
 
@@ -269,6 +270,18 @@ size_t count_classes(const YAML::Node& doc, const std::string& yfile) {
   return num_classes;
 }
 
+// The class names by id ("" for an id the map skips): a posture set's good/bad.
+std::vector<std::string> class_names(const YAML::Node& doc, size_t num_classes) {
+  std::vector<std::string> names(num_classes);
+  const YAML::Node node = doc["names"];
+  if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) names[i] = node[i].IsScalar() ? node[i].Scalar() : "";
+  } else {
+    for (const auto& kv : node) names[kv.first.as<int>()] = kv.second.IsScalar() ? kv.second.Scalar() : "";
+  }
+  return names;
+}
+
 // The images under one split folder, sorted; none is an error.
 std::vector<fs::path> images_in(const fs::path& folder, const std::string& yfile, const std::string& key) {
   std::vector<fs::path> files;
@@ -317,6 +330,7 @@ RawDataset read_yolo(const std::string& root, int num_joints, const std::vector<
   RawDataset ds;
   ds.format = "yolo";
   ds.num_joints = num_joints;
+  ds.class_names = class_names(doc, s.num_classes);
   static const char* split_keys[3] = {"train", "val", "test"};
   for (int split = 0; split < 3; ++split) {
     const std::string key = split_keys[split];
