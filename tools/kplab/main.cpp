@@ -38,6 +38,8 @@ const std::vector<Verb>& verbs() {
       {"schema-from-yolo", "draft a schema file from a YOLO-pose data.yaml (kpt_names, flip_idx)",
        kplab::cli::schema_from_yolo},
       {"to-yolo", "write a dataset as an Ultralytics YOLO-pose set (any reader, any schema mapping)", kplab::cli::to_yolo},
+      {"classify", "good/bad posture classifier on keypoints: train (k-fold CV), eval, predict with explanations",
+       kplab::cli::classify},
   };
   return table;
 }

@@ -17,5 +17,6 @@ int release(int argc, char** argv);
 int models(int argc, char** argv);
 int schema_from_yolo(int argc, char** argv);
 int to_yolo(int argc, char** argv);
+int classify(int argc, char** argv);
 
 }  // namespace kplab::cli
