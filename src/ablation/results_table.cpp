@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/csv_table.h"
+
 namespace kplab {
 
 const std::vector<std::string> kAblationColumns = {
@@ -13,11 +15,7 @@ namespace {
 
 std::string csv_cell(const nlohmann::json& v) {
   if (v.is_null()) return "";
-  std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string quoted = "\"";
-  for (char c : s) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
+  return kplab::csv_cell(v.is_string() ? v.get<std::string>() : v.dump());
 }
 
 std::string fmt(const char* format, double v) {

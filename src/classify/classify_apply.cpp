@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "classify/classify_run.h"
-#include "classify/csv_table.h"
+#include "core/csv_table.h"
 #include "classify/posture_classifier.h"
 #include "classify/posture_table.h"
 #include "core/atomic_file.h"

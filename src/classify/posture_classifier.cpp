@@ -36,6 +36,7 @@ Verdict PostureClassifier::classify_features(const std::vector<float>& f) const 
   torch::NoGradGuard no_grad;
   Verdict v;
   v.probability = probabilities(torch::tensor(f, torch::kFloat32).reshape({1, -1}))[0].item<double>();
+  v.positive = classes().positive_name();
   v.label = v.probability >= 0.5 ? classes().positive_name() : classes().negative_name();
   v.top = explain(saved_.model, features_.names(), features_.groups(), f, classes(), 3);
   v.explanation = explanation_sentence(v.top);

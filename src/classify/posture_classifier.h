@@ -23,7 +23,8 @@ namespace kplab::classify {
 
 struct Verdict {
   std::string label;              // the class predicted
-  double probability = 0;         // of the positive class (Classes::positive_name(), e.g. "bad")
+  std::string positive;           // the class `probability` is of (Classes::positive_name(), e.g. "bad")
+  double probability = 0;         // of the positive class
   std::vector<Contribution> top;  // the three largest pushes on the logit, largest first
   std::string explanation;        // top's texts as one sentence
 };

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "classify/csv_table.h"
+#include "core/csv_table.h"
 #include "core/error.h"
 
 namespace kplab::classify {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "classify/csv_table.h"
+#include "core/csv_table.h"
 #include "core/error.h"
 
 namespace kplab::classify {

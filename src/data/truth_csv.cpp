@@ -34,7 +34,7 @@ void TruthCsv::add(const std::string& image, const std::string& split, const Raw
       row += ",,,0";
       continue;
     }
-    const double v = !p.occluded.empty() && p.occluded[j] ? 0.5 : 1.0;
+    const double v = !p.occluded.empty() && p.occluded[j] ? 0.0 : 1.0;  // as the visibility loss's target
     row += "," + number(p.xy[2 * j], "%.3f") + "," + number(p.xy[2 * j + 1], "%.3f") + "," + number(v, "%g");
   }
   rows_.push_back(row + "\n");

@@ -4,8 +4,11 @@
 // the measures and the classifier can be scored against ground truth. Columns:
 // source (the image, relative to the set), split, label (class name), the
 // truth values by name (sorted), then JOINT_x, JOINT_y, JOINT_v per joint in
-// image pixels, as `kplab predict`'s keypoints.csv has them (v: 1 visible,
-// 0.5 labelled but hidden, 0 unlabelled; a visibility, not a YOLO flag).
+// image pixels, as `kplab predict`'s keypoints.csv has them. v is the
+// visibility a pose model is trained to predict (1 visible; 0 hidden behind
+// the body or unlabelled; a hidden joint keeps its x, y), not a YOLO flag:
+// features computed from truth.csv and from predictions then agree on which
+// joints are seen.
 #pragma once
 
 #include <string>

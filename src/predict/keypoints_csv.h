@@ -28,13 +28,17 @@ class KeypointsCsv {
   // posture_flags (the measures past their thresholds, ';'-separated),
   // posture_notes (their plain sentences, quoted: they hold commas), then
   // confidence,crop.
+  // With `verdicts` (--classifier), then verdict, verdict_probability (of
+  // the classifier's positive class) and verdict_reasons.
   KeypointsCsv(StagedOutputs& staged, const std::string& target, const Schema& schema,
-               const std::vector<posture::AngleDef>& angles, const std::vector<posture::MeasureDef>& measures);
+               const std::vector<posture::AngleDef>& angles, const std::vector<posture::MeasureDef>& measures,
+               bool verdicts);
   void row(const std::string& source, int64_t frame, const Pose& p, const PersonAssessment& a);
   // Errors name the file and why (a full disk).
   void close();
 
  private:
+  bool verdicts_ = false;
   std::string target_;
   std::ofstream out_;
 };

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "posture/joint_angles.h"
+#include "predict/keypoints_csv.h"
 
 namespace kplab {
 
@@ -30,16 +31,22 @@ PersonAssessment assess_person(const PredictSetup& s, const Pose& pose, double m
     a.flagged.push_back(defs[i].name);
     a.sentences.push_back(posture::explain(defs[i], a.posture.values[i]));
   }
+  if (s.classifier) a.verdict = s.classifier->classify(points, pose.visibility);
   return a;
 }
 
 std::vector<std::string> assessment_lines(const PersonAssessment& a) {
-  if (a.sentences.empty()) return {"posture: no measure past its threshold"};
-  return a.sentences;
+  std::vector<std::string> lines;
+  if (a.verdict)
+    lines.push_back(str("verdict: ", a.verdict->label, " (P(", a.verdict->positive, ") ", csv_number(a.verdict->probability, 2), "): ",
+                        a.verdict->top.empty() ? std::string("") : a.verdict->top.front().text));
+  if (a.sentences.empty()) lines.push_back("posture: no measure past its threshold");
+  lines.insert(lines.end(), a.sentences.begin(), a.sentences.end());
+  return lines;
 }
 
 cv::Mat with_posture_panel(const cv::Mat& image, const PredictSetup& s, const std::vector<PersonAssessment>& people) {
-  if (s.measurer.defs().empty()) return image;
+  if (s.measurer.defs().empty() && !s.classifier) return image;
   std::vector<std::string> lines;
   for (size_t i = 0; i < people.size(); ++i)
     for (const std::string& line : assessment_lines(people[i]))

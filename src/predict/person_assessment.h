@@ -4,11 +4,13 @@
 // photos, video frames and the web page, so they never disagree.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "classify/posture_classifier.h"
 #include "posture/posture_measures.h"
 #include "predict/pose_predictor.h"
 #include "predict/predict_setup.h"
@@ -20,6 +22,7 @@ struct PersonAssessment {
   posture::PostureReading posture;     // s.measurer.defs()' order
   std::vector<std::string> flagged;    // names of the measures past their thresholds
   std::vector<std::string> sentences;  // one plain sentence per flagged measure
+  std::optional<classify::Verdict> verdict;  // --classifier: good/bad, its probability and why
 };
 
 PersonAssessment assess_person(const PredictSetup& s, const Pose& pose, double min_visibility);
@@ -29,8 +32,9 @@ PersonAssessment assess_person(const PredictSetup& s, const Pose& pose, double m
 // "°" is written " deg" (OpenCV's fonts have no degree sign).
 cv::Mat with_text_panel(const cv::Mat& image, const std::vector<std::string>& lines, int max_lines);
 
-// The panel's lines for one person: the flagged measures' sentences, or
-// that none is past its threshold.
+// The panel's lines for one person: the verdict with its reasons (with
+// --classifier), then the flagged measures' sentences, or that none is past
+// its threshold.
 std::vector<std::string> assessment_lines(const PersonAssessment& a);
 
 // The overlay as predict writes it: with the posture lines (at most

@@ -39,6 +39,7 @@ nlohmann::json summary_json(const PredictOptions& o, PredictSetup& s, const Pose
                       {"decoder", s.model.decoder},
                       {"reps", v.reps},
                       {"video", v.video}};
+  if (s.classifier) j["classifier"] = o.classifier;
   if (s.detector)
     j["detector"] = {{"model", s.detector->path()},
                      {"input", {s.detector->input_height(), s.detector->input_width()}},
@@ -61,7 +62,7 @@ PredictSummary run_predict(const PredictOptions& o) {
   JsonOutput json_out(o.json);
   StagedOutputs staged;
   KeypointsCsv csv(staged, (std::filesystem::path(o.out) / "keypoints.csv").string(), s.schema, s.angles,
-                   s.measurer.defs());
+                   s.measurer.defs(), s.classifier.has_value());
   PredictSink sink{o.out, folders, staged, csv};
   VideoResults v;
   if (s.inputs.video)

@@ -68,6 +68,10 @@ PredictSetup load_predict_setup(const PredictOptions& o) {
   if (!o.boxes.empty()) load_boxes(o, s);
   if (!o.detector.empty()) load_detector(o, s);
   if (o.blur_faces) s.face_blur.emplace(s.schema);
+  if (!o.classifier.empty()) {
+    s.classifier.emplace(classify::PostureClassifier::load(o.classifier));
+    s.classifier->require_joints(s.schema.joints, s.model.path);
+  }
   return s;
 }
 

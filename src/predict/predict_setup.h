@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "classify/posture_classifier.h"
 #include "data/person_boxes.h"
 #include "data/schema.h"
 #include "posture/joint_angles.h"
@@ -32,6 +33,7 @@ struct PredictSetup {
   std::optional<PersonDetector> detector;               // --detector
   posture::PostureMeasurer measurer{std::vector<std::string>{}};  // the measures the schema can make
   std::optional<FaceBlur> face_blur;                    // --blur-faces
+  std::optional<classify::PostureClassifier> classifier;  // --classifier, in the model's joints
 };
 
 // Errors name the file, field, expected and found values.

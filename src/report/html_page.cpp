@@ -158,10 +158,12 @@ std::string figure_grid_html(const std::vector<std::string>& figures) {
   return s + "</div>";
 }
 
-std::string tiles_html(const std::string& heading, const std::vector<Tile>& tiles) {
+std::string tiles_html(const std::string& heading, const std::vector<Tile>& tiles, int columns) {
   std::string s;
   if (!heading.empty()) s += "<h3>" + html_escape(heading) + "</h3>";
-  s += "<div class=\"tiles\">";
+  s += columns == 8 ? "<div class=\"tiles\">"
+                    : "<div class=\"tiles\" style=\"grid-template-columns: repeat(" + std::to_string(columns) +
+                          ", minmax(0, 1fr))\">";
   for (const auto& t : tiles) {
     s += "<figure class=\"tile\"><img alt=\"" + html_escape(t.title) + "\" src=\"" + t.image_uri + "\">";
     s += "<div class=\"t\">" + html_escape(t.title) + "</div>";

@@ -52,7 +52,8 @@ std::string figure_grid_html(const std::vector<std::string>& figures);
 struct Tile {
   std::string image_uri, title, detail;
 };
-std::string tiles_html(const std::string& heading, const std::vector<Tile>& tiles);
+// `columns` per row (8 fits the reports' crops; fewer for larger pictures with longer text).
+std::string tiles_html(const std::string& heading, const std::vector<Tile>& tiles, int columns = 8);
 
 // A grey explanatory paragraph.
 std::string note_html(const std::string& text);

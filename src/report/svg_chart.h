@@ -1,5 +1,5 @@
 // Charts as inline SVG text for the HTML reports: a line chart with several
-// series, a grouped bar chart and a labelled scatter. Pure string builders:
+// series, a grouped bar chart, a labelled scatter and a confusion matrix. Pure string builders:
 // no files, no fonts, no scripts. Every text is XML-escaped; NaN values are
 // gaps (lines), missing bars or skipped points; an empty chart still renders
 // its frame with "no data". Every drawn coordinate lies inside the viewBox
@@ -71,5 +71,11 @@ struct ScatterPoint {
   std::string colour;    // "" = palette by position
 };
 std::string scatter_chart(const std::vector<ScatterPoint>& points, const ChartFrame& options);
+
+// A classifier's confusion matrix: rows the true class, columns the
+// predicted one, counts written in cells shaded by their share of the row
+// (right answers blue, wrong ones red). Uses options.title and width.
+std::string confusion_chart(const std::vector<std::string>& classes, const std::vector<std::vector<long long>>& counts,
+                            const ChartFrame& options);
 
 }  // namespace kplab::report

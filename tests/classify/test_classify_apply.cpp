@@ -6,7 +6,7 @@
 
 #include "classify/classify_fixtures.h"
 #include "classify/classify_run.h"
-#include "classify/csv_table.h"
+#include "core/csv_table.h"
 #include "support/expect_error.h"
 #include "support/temp_dir.h"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "classify/classify_fixtures.h"
-#include "classify/csv_table.h"
+#include "core/csv_table.h"
 #include "classify/posture_features.h"
 #include "classify/posture_table.h"
 #include "support/expect_error.h"

@@ -78,7 +78,7 @@ TEST(PostureSet, LabelsDataYamlAndTruthCsvCarryTheClassAndTheAngles) {
     EXPECT_NEAR(std::stod(c[3]), p.truth.at("cva_deg"), 1e-5);
     EXPECT_NEAR(std::stod(c[8]), p.truth.at("trunk_inclination_deg"), 1e-5);
     EXPECT_NEAR(std::stod(c[9]), p.xy[0], 1e-3) << "nose x in pixels";
-    EXPECT_EQ(c[9 + 3 * 2 + 2], p.occluded[2] ? "0.5" : "1") << "right ear's visibility";
+    EXPECT_EQ(c[9 + 3 * 2 + 2], p.occluded[2] ? "0" : "1") << "right ear's visibility: hidden is 0, as predicted";
     // The label file's class id is the class.
     const std::string label_file = dir.file("set/labels/" + c[1] + "/" + stem + ".txt");
     EXPECT_EQ(test::slurp(label_file).substr(0, 2), std::to_string(p.class_id) + " ") << label_file;

@@ -71,6 +71,9 @@ int predict(int argc, char** argv) {
        cxxopts::value<double>(o.one_euro.min_cutoff)->default_value("1.0"))
       ("one-euro-beta", "one-euro: cut-off gain with speed (frame heights per second): less lag when moving",
        cxxopts::value<double>(o.one_euro.beta)->default_value("5.0"))
+      ("classifier", "a `kplab classify train` folder: a good/bad posture verdict per person, with its reasons,\n"
+                     "in keypoints.csv (verdict, verdict_probability, verdict_reasons) and on the overlay",
+       cxxopts::value<std::string>(o.classifier)->default_value(""))
       ("blur-faces", "pixelate each person's head region (from the head joints) in every image written",
        cxxopts::value<bool>(o.blur_faces)->default_value("false"))
       ("keypoints-only", "write no images (no overlays, frames or video): keypoints.csv and reps.json only",

@@ -40,6 +40,8 @@ const std::vector<Verb>& verbs() {
       {"to-yolo", "write a dataset as an Ultralytics YOLO-pose set (any reader, any schema mapping)", kplab::cli::to_yolo},
       {"classify", "good/bad posture classifier on keypoints: train (k-fold CV), eval, predict with explanations",
        kplab::cli::classify},
+      {"posture-report", "a set with known truth: measures' error, classifier on true and predicted keypoints, verdicts",
+       kplab::cli::posture_report},
   };
   return table;
 }

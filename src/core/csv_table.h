@@ -1,5 +1,5 @@
-// A CSV file as a table of text cells, for the classifier's inputs (the
-// keypoints CSV `kplab predict` writes, truth.csv, a labels file). Quoted
+// A CSV file as a table of text cells: the keypoints CSV `kplab predict`
+// writes, truth.csv, a classifier's labels file. Quoted
 // cells (a source path with a comma) are read as keypoints_csv.cpp writes
 // them. Every error names the file, and the line or column where it applies.
 #pragma once
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace kplab::classify {
+namespace kplab {
 
 struct CsvTable {
   std::string path;
@@ -38,4 +38,4 @@ std::string column_list(const std::vector<std::string>& header);
 // `s` as a CSV cell: quoted when it holds a comma, a quote or a line break.
 std::string csv_cell(const std::string& s);
 
-}  // namespace kplab::classify
+}  // namespace kplab

@@ -1,4 +1,4 @@
-#include "classify/csv_table.h"
+#include "core/csv_table.h"
 
 #include <cerrno>
 #include <cmath>
@@ -11,7 +11,7 @@
 
 #include "core/error.h"
 
-namespace kplab::classify {
+namespace kplab {
 
 namespace {
 
@@ -134,4 +134,4 @@ std::string csv_cell(const std::string& s) {
   return q + "\"";
 }
 
-}  // namespace kplab::classify
+}  // namespace kplab
