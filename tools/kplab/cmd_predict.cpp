@@ -11,32 +11,10 @@
 
 namespace kplab::cli {
 
-int predict(int argc, char** argv) {
-  PredictOptions o;  // each option is read into its field
-  cxxopts::Options opts(argv[0],
-                        "Predict keypoints for images or a video through an exported ONNX model in OpenCV DNN (the\n"
-                        "runtime path phones use, not LibTorch). The person is found in two passes (--crop two-pass:\n"
-                        "the whole frame padded to a centred square, then a re-crop around the joints seen); in a\n"
-                        "video, later frames are cropped around the previous frame's pose; with --boxes, one crop\n"
-                        "per given box; with --detector, one crop per person your detector finds. Keypoints are mapped back to the original pixels; in a video they are\n"
-                        "smoothed (--keypoint-filter). Writes to --out (created if missing; files of the same name\n"
-                        "are replaced):\n"
-                        "  NAME_pose.jpg        skeleton overlay per image\n"
-                        "  NAME_pose.avi        overlay video (MJPG) for a video input\n"
-                        "  frames/000123.jpg    overlay per video frame, with --save-frames\n"
-                        "  keypoints.csv        one row per person: source,frame, JOINT_x,JOINT_y,JOINT_v per\n"
-                        "                       joint, then joint angles in degrees (knee: hip-knee-ankle, hip:\n"
-                        "                       shoulder-hip-knee, neck_inclination: neck->head_top from the image\n"
-                        "                       vertical, + leaning to the image's right); empty when a joint's\n"
-                        "                       visibility is below --min-visibility; then the posture measures\n"
-                        "                       the schema can make (src/posture/measures.md; empty when n/a),\n"
-                        "                       rula_sum, posture_flags (the measures past their thresholds),\n"
-                        "                       posture_notes (why, in words); then confidence (mean\n"
-                        "                       visibility) and crop (frame, two-pass, tracked, box or detector)\n"
-                        "  reps.json            video only: repetitions of --rep-angle (moving median over --smooth\n"
-                        "                       frames, counted when it goes below --rep-low and back above\n"
-                        "                       --rep-high)\n"
-                        "Outputs appear only when the whole run succeeds.\n");
+namespace {
+
+// Every option but --help, each read into its field of `o`.
+void add_options(cxxopts::Options& opts, PredictOptions& o) {
   opts.add_options()
       ("model", "exported .onnx file, or a run folder holding model.onnx", cxxopts::value<std::string>(o.model))
       ("input", "an image, a folder of images (.jpg .jpeg .png .bmp, sorted) or a video (.mp4 .avi .mov .mkv)",
@@ -81,7 +59,39 @@ int predict(int argc, char** argv) {
        cxxopts::value<bool>(o.blur_faces)->default_value("false"))
       ("keypoints-only", "write no images (no overlays, frames or video): keypoints.csv and reps.json only",
        cxxopts::value<bool>(o.keypoints_only)->default_value("false"))
-      ("json", "write the run summary as JSON here", cxxopts::value<std::string>(o.json)->default_value(""))
+      ("json", "write the run summary as JSON here", cxxopts::value<std::string>(o.json)->default_value(""));
+}
+
+}  // namespace
+
+int predict(int argc, char** argv) {
+  PredictOptions o;  // each option is read into its field
+  cxxopts::Options opts(argv[0],
+                        "Predict keypoints for images or a video through an exported ONNX model in OpenCV DNN (the\n"
+                        "runtime path phones use, not LibTorch). The person is found in two passes (--crop two-pass:\n"
+                        "the whole frame padded to a centred square, then a re-crop around the joints seen); in a\n"
+                        "video, later frames are cropped around the previous frame's pose; with --boxes, one crop\n"
+                        "per given box; with --detector, one crop per person your detector finds. Keypoints are mapped back to the original pixels; in a video they are\n"
+                        "smoothed (--keypoint-filter). Writes to --out (created if missing; files of the same name\n"
+                        "are replaced):\n"
+                        "  NAME_pose.jpg        skeleton overlay per image\n"
+                        "  NAME_pose.avi        overlay video (MJPG) for a video input\n"
+                        "  frames/000123.jpg    overlay per video frame, with --save-frames\n"
+                        "  keypoints.csv        one row per person: source,frame, JOINT_x,JOINT_y,JOINT_v per\n"
+                        "                       joint, then joint angles in degrees (knee: hip-knee-ankle, hip:\n"
+                        "                       shoulder-hip-knee, neck_inclination: neck->head_top from the image\n"
+                        "                       vertical, + leaning to the image's right); empty when a joint's\n"
+                        "                       visibility is below --min-visibility; then the posture measures\n"
+                        "                       the schema can make (src/posture/measures.md; empty when n/a),\n"
+                        "                       rula_sum, posture_flags (the measures past their thresholds),\n"
+                        "                       posture_notes (why, in words); then confidence (mean\n"
+                        "                       visibility) and crop (frame, two-pass, tracked, box or detector)\n"
+                        "  reps.json            video only: repetitions of --rep-angle (moving median over --smooth\n"
+                        "                       frames, counted when it goes below --rep-low and back above\n"
+                        "                       --rep-high)\n"
+                        "Outputs appear only when the whole run succeeds.\n");
+  add_options(opts, o);
+  opts.add_options()
       ("h,help", "show this help");
   opts.parse_positional({"model"});
   opts.positional_help("MODEL");

@@ -7,6 +7,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/error.h"
+
 namespace kplab::synthetic {
 
 uint64_t splitmix64(uint64_t x) {
@@ -115,6 +117,12 @@ void add_sensor_noise(cv::Mat& img, Rng& r) {
       px[i + k] = cv::saturate_cast<uint8_t>(px[i + k] + sum * sigma16 / (148 * 16));
     }
   }
+}
+
+void check_options(const SyntheticOptions& options, const char* format) {
+  if (options.count < 1) throw input_error(format, "count", "at least 1", std::to_string(options.count));
+  if (options.image_size < 32 || options.image_size > 8192)
+    throw input_error(format, "image_size", "32 to 8192 pixels", std::to_string(options.image_size));
 }
 
 }  // namespace kplab::synthetic

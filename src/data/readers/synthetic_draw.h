@@ -12,6 +12,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "data/readers/readers.h"
+
 namespace kplab::synthetic {
 
 constexpr double kDeg = 3.14159265358979323846 / 180.0;
@@ -60,5 +62,8 @@ void draw_background(cv::Mat& img, Rng& r);
 void draw_occluders(cv::Mat& img, const std::vector<Occluder>& occluders);
 // Per-pixel noise of a random strength; `img` must be continuous (freshly allocated).
 void add_sensor_noise(cv::Mat& img, Rng& r);
+
+// The checks both generators make of their options; errors name `format`.
+void check_options(const SyntheticOptions& options, const char* format);
 
 }  // namespace kplab::synthetic

@@ -184,10 +184,7 @@ cv::Mat render(const Scene& s) {
 }  // namespace
 
 RawDataset read_synthetic(const SyntheticOptions& options) {
-  if (options.count < 1)
-    throw input_error("synthetic", "count", "at least 1", std::to_string(options.count));
-  if (options.image_size < 32 || options.image_size > 8192)
-    throw input_error("synthetic", "image_size", "32 to 8192 pixels", std::to_string(options.image_size));
+  synthetic::check_options(options, "synthetic");
   RawDataset ds;
   ds.format = "synthetic";
   ds.num_joints = K;

@@ -217,10 +217,7 @@ RawPerson label(const Scene& s) {
 }  // namespace
 
 RawDataset read_synthetic_side(const SyntheticOptions& options) {
-  if (options.count < 1)
-    throw input_error("synthetic_side", "count", "at least 1", std::to_string(options.count));
-  if (options.image_size < 32 || options.image_size > 8192)
-    throw input_error("synthetic_side", "image_size", "32 to 8192 pixels", std::to_string(options.image_size));
+  synthetic::check_options(options, "synthetic_side");
   RawDataset ds;
   ds.format = "synthetic_side";
   ds.num_joints = K;
