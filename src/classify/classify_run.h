@@ -20,6 +20,7 @@ struct ClassifyTrainOptions {
   LabelOptions labels;
   TrainOptions train;
   double min_visibility = 0.3;  // joints below count as not seen
+  bool tflite = false;          // also OUT/classifier.tflite (onnx2tf, proven in LiteRT)
   bool force = false;           // replace an existing --out
   std::string json;             // --json FILE, "" for none
   std::string command;          // recorded in classifier.json

@@ -5,6 +5,7 @@
 
 #include "classify/classifier_file.h"
 #include "classify/classifier_onnx.h"
+#include "classify/classifier_tflite.h"
 #include "classify/classify_run.h"
 #include "classify/posture_features.h"
 #include "classify/posture_table.h"
@@ -32,7 +33,8 @@ void check_out(const ClassifyTrainOptions& o) {
 
 // Writes the folder's files into a staging folder beside OUT, then renames
 // it into place: a failure leaves no half folder (and --force's old one intact).
-void write_folder(const SavedClassifier& c, const ClassifyTrainOptions& o, JsonOutput& json_out, const json& report) {
+void write_folder(const SavedClassifier& c, const ClassifyTrainOptions& o, JsonOutput& json_out, json& report,
+                  const torch::Tensor& x) {
   const fs::path out = fs::absolute(o.out).lexically_normal();
   const fs::path target = out.filename().empty() ? out.parent_path() : out;
   fs::create_directories(target.parent_path());
@@ -50,6 +52,9 @@ void write_folder(const SavedClassifier& c, const ClassifyTrainOptions& o, JsonO
   fs::create_directories(stage);
   AtomicFile((stage / "classifier.json").string(), false).commit_bytes(classifier_json(c).dump(1) + "\n");
   save_classifier_onnx(c, (stage / "classifier.onnx").string(), false);
+  if (o.tflite)  // proven on the rows it was trained on, before anything is renamed into place
+    report["tflite"] = save_classifier_tflite(c, (stage / "classifier.onnx").string(),
+                                              (stage / "classifier.tflite").string(), x);
   json_out.stage(report);
   if (fs::exists(target)) fs::remove_all(target);  // --force
   fs::rename(stage, target);
@@ -91,7 +96,7 @@ std::string train_text(const ClassifyTrainOptions& o, const SavedClassifier& c, 
              " match no row (no person found there?)\n");
   t += str(o.train.folds, "-fold cross-validation (", c.model.kind, "): ", cv_text(r["cv"]), "\n");
   t += str("fit on all rows: training accuracy ", fixed(r["train_metrics"]["accuracy"].get<double>(), 3), "\n");
-  t += str("wrote ", o.out, "/classifier.json and classifier.onnx\n");
+  t += str("wrote ", o.out, "/classifier.json and classifier.onnx", o.tflite ? " and classifier.tflite" : "", "\n");
   return t;
 }
 
@@ -130,8 +135,13 @@ RunOutput classify_train(const ClassifyTrainOptions& o) {
   report["classes"] = c.classes.names;
   report["positive"] = c.classes.positive_name();
   report["features"] = c.features.size();
-  write_folder(c, o, json_out, report);
-  return {report, train_text(o, c, r)};
+  write_folder(c, o, json_out, report, x);
+  std::string text = train_text(o, c, r);
+  if (report.contains("tflite"))
+    text += str("classifier.tflite: ", report["tflite"]["converter"].get<std::string>(), ", LiteRT max |p - LibTorch| ",
+                report["tflite"]["max_abs_diff_builtin"].get<double>(), " (builtin kernels), ",
+                report["tflite"]["max_abs_diff_xnnpack"].get<double>(), " (XNNPACK)\n");
+  return {report, text};
 }
 
 }  // namespace kplab::classify

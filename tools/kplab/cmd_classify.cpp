@@ -53,6 +53,8 @@ int train_verb(int argc, char** argv) {
       ("seed", "initial weights and folds", cxxopts::value<uint64_t>(o.train.seed)->default_value("0"))
       ("min-visibility", "joints below this visibility count as not seen",
        cxxopts::value<double>(o.min_visibility)->default_value("0.3"))
+      ("tflite", "also write classifier.tflite (onnx2tf, proven in LiteRT against LibTorch)",
+       cxxopts::value<bool>(o.tflite)->default_value("false"))
       ("force", "replace an existing --out", cxxopts::value<bool>(o.force)->default_value("false"))
       ("json", "write the results as JSON here", cxxopts::value<std::string>(o.json)->default_value(""));
   add_split_option(opts, o.split);

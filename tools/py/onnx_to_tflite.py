@@ -126,7 +126,8 @@ def layout_mapping(onnx_path, tflite_path):
 
     sess = kplab_py.ort_session(onnx_path)
     (oi,) = sess.get_inputs()
-    onnx_in = list(oi.shape)
+    # A symbolic batch (the posture classifier's N) is 1 in the converted file.
+    onnx_in = [d if isinstance(d, int) else 1 for d in oi.shape]
     interp = kplab_py.litert_interpreter(tflite_path)
     (ti,) = interp.get_input_details()
     tfl_in = [int(d) for d in ti["shape"]]
@@ -242,7 +243,10 @@ def main(argv):
               "builtin_operators": builtin, "non_builtin_operators": other}
     if not other:  # a file with Flex/custom ops is refused; LiteRT could not even run it
         inp, outputs = layout_mapping(source, float_path)
-        inp["normalisation"] = "RGB, pixel / 255 in [0, 1], no mean/std"
+        # Pose models take an image; the posture classifier raw features (their
+        # names are in the ONNX metadata, carried in "onnx" below).
+        inp["normalisation"] = ("RGB, pixel / 255 in [0, 1], no mean/std" if len(inp["onnx_shape"]) == 4
+                                else "none: raw features, as the ONNX file's metadata names them")
         meta = {"format": "kplab-tflite/1", "input": inp, "outputs": outputs,
                 "converter": f"onnx2tf {onnx2tf.__version__}", "onnx": props}
         # float32.tflite: what parity is proven on; model.tflite: the file asked for.
