@@ -21,7 +21,7 @@ const char* const kPage = R"PAGE(<!doctype html>
  #status{margin-left:12px;color:#4a5366} progress{width:100%;height:10px;margin-top:10px}
  #error{background:#fde8e8;color:#9b1c1c;border-radius:6px;padding:10px 12px;margin-top:10px}
  .grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px}
- #overlay{max-width:100%;max-height:520px;border-radius:6px;display:block;margin:0 auto}
+ #overlay{max-width:100%;max-height:560px;border-radius:6px;display:block;margin:0 auto}
  .verdict{font-size:22px;font-weight:700;padding:8px 12px;border-radius:6px;display:inline-block}
  .good{background:#def7ec;color:#03543f} .bad{background:#fde8e8;color:#9b1c1c} .none{background:#eef0f4;color:#4a5366}
  table{border-collapse:collapse;width:100%;font-size:14px} td{padding:4px 6px;border-bottom:1px solid #eef0f4}
@@ -44,7 +44,7 @@ const char* const kPage = R"PAGE(<!doctype html>
  <div class="card"><img id="overlay" alt="skeleton overlay"><p id="still-note" class="small" hidden></p></div>
  <div class="card">
   <div id="verdict" class="verdict none"></div><p id="verdict-detail" class="small"></p>
-  <h2>Measures</h2><table id="measures"></table>
+  <h2>Measures</h2><table id="measures"></table><p id="unmeasured" class="small"></p>
   <h2>Notes</h2><ul id="notes"></ul><p id="reasons" class="small"></p>
   <h2>Downloads</h2><div id="downloads"></div><p id="timing" class="small"></p>
  </div>
@@ -102,13 +102,16 @@ function render(id, r) {
   else { v.textContent = r.people.length ? 'Measures only' : 'No person found'; v.className = 'verdict none'; $('verdict-detail').textContent = r.people.length ? 'No verdict: the server runs without a classifier (kplab serve --classifier).' : ''; }
   const flags = (p.posture_flags || '').split(';').filter(x => x);
   const table = $('measures'); table.textContent = '';
+  const unmeasured = [];
   for (const m of p.measures) {
+    if (m.value === '') { unmeasured.push(pretty(m.name)); continue; }
     const tr = add(table, 'tr', '', flags.includes(m.name) ? 'flag' : '');
-    add(tr, 'td', pretty(m.name)); add(tr, 'td', m.value === '' ? 'n/a' : Number(m.value).toFixed(1), 'v');
+    add(tr, 'td', pretty(m.name)); add(tr, 'td', Number(m.value).toFixed(1), 'v');
   }
+  $('unmeasured').textContent = unmeasured.length ? 'Not measurable here (joints hidden or too faint): ' + unmeasured.join(', ') + '.' : '';
   if (p.rula_sum !== undefined) { const tr = add(table, 'tr', ''); add(tr, 'td', 'RULA items sum'); add(tr, 'td', p.rula_sum || 'n/a', 'v'); }
   const notes = $('notes'); notes.textContent = '';
-  const sentences = (p.posture_notes || '').split(/(?<=\.)\s+/).filter(x => x);
+  const sentences = (p.posture_notes || '').split(/;\s+/).filter(x => x);
   if (!sentences.length) add(notes, 'li', 'No measure past its threshold.');
   for (const n of sentences) add(notes, 'li', n);
   $('reasons').textContent = p.verdict_reasons ? 'Why: ' + p.verdict_reasons.split('; ').join(' · ') : '';

@@ -1,14 +1,17 @@
 // kplab serve: a local web page for people who do not use a terminal: upload
 // a photo or a video, see the skeleton, the posture measures and the
 // verdict, download the results (src/serve/serve_app.h).
-#include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <cxxopts.hpp>
 #include <string>
 #include <thread>
 
+#include "core/error.h"
 #include "serve/serve_app.h"
 #include "verb_args.h"
 #include "verbs.h"
@@ -18,12 +21,29 @@ namespace kplab::cli {
 namespace {
 
 // Ctrl-C or a TERM stops the server through the normal path, so the
-// temporary folders are removed: the signals are taken by one thread (sigwait).
-std::thread stop_on_signal(ServeApp& app, sigset_t signals) {
-  return std::thread([&app, signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    std::fprintf(stderr, "kplab serve: stopping (signal %d)\n", sig);
+// temporary folders are removed. LibTorch and OpenCV start threads before
+// this verb runs, so masking the signals cannot route them to one thread: a
+// handler (any thread may run it) writes a byte to a pipe, and a watcher
+// thread reading the pipe stops the server.
+int g_stop_pipe[2] = {-1, -1};
+
+void on_stop_signal(int) {
+  const char byte = 1;
+  [[maybe_unused]] const ssize_t n = ::write(g_stop_pipe[1], &byte, 1);  // async-signal-safe
+}
+
+std::thread stop_on_signal(ServeApp& app) {
+  KP_CHECK(::pipe(g_stop_pipe) == 0, "kplab serve: cannot make a pipe for Ctrl-C");
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return std::thread([&app] {
+    char byte = 0;
+    while (::read(g_stop_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    if (byte == 1) std::fprintf(stderr, "kplab serve: stopping\n");
     app.stop();
   });
 }
@@ -67,20 +87,15 @@ int serve(int argc, char** argv) {
                              "kplab serve runs/quickstart --port 9000 --blur-faces"});
   if (!r) return 0;
   require(*r, "model", argv[0], "MODEL");
-  // Blocked before any thread starts, so every thread inherits the mask and only the watcher takes them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ServeApp app(o);
   const int port = app.bind();
   std::printf("kplab serve: model %s loaded and checked in %.0f ms\n", o.model.c_str(), app.warm_up_ms());
   std::printf("kplab serve: open http://%s:%d/ in a browser (Ctrl-C stops it)\n", o.host.c_str(), port);
   std::fflush(stdout);
-  std::thread watcher = stop_on_signal(app, signals);
+  std::thread watcher = stop_on_signal(app);
   app.listen();
-  pthread_kill(watcher.native_handle(), SIGTERM);  // listen() ended on its own: release the watcher too
+  const char byte = 2;  // listen() ended on its own: release the watcher too
+  [[maybe_unused]] const ssize_t n = ::write(g_stop_pipe[1], &byte, 1);
   watcher.join();
   return 0;
 }

@@ -10,7 +10,7 @@ standard library is needed. Exit 0: passed; 77: skipped, only when no
 Chromium is installed (ctest reports it as skipped); anything else: failed,
 a broken browser included.
 """
-import argparse, base64, json, os, re, shutil, signal, subprocess, sys, tempfile, time
+import argparse, base64, fcntl, json, os, re, select, shutil, signal, subprocess, sys, tempfile, time
 
 SKIP = 77
 
@@ -21,14 +21,18 @@ class Browser:
     def __init__(self, exe, profile):
         to_chrome_r, self.to_chrome = os.pipe()
         self.from_chrome, from_chrome_w = os.pipe()
-        # Chromium reads commands on fd 3 and writes answers on fd 4.
+        # Chromium reads commands on fd 3 and writes answers on fd 4. Moved
+        # out of the way first, so neither pipe end is closed by the other's dup2.
         def fds():
-            os.dup2(to_chrome_r, 3)
-            os.dup2(from_chrome_w, 4)
+            r, w = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD, 100), fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD, 100)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
         args = [exe, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
                 "about:blank"]
-        self.proc = subprocess.Popen(args, preexec_fn=fds, pass_fds=(to_chrome_r, from_chrome_w),
+        # close_fds=False: the fds 3 and 4 made in fds() must survive into Chromium (the
+        # other descriptors are close-on-exec already, as Python opens them).
+        self.proc = subprocess.Popen(args, preexec_fn=fds, close_fds=False,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         os.close(to_chrome_r)
         os.close(from_chrome_w)
@@ -51,7 +55,6 @@ class Browser:
                     return reply.get("result", {})
             if time.time() > deadline or self.proc.poll() is not None:
                 raise RuntimeError(f"Chromium did not answer {method} (exit code {self.proc.poll()})")
-            import select
             ready, _, _ = select.select([self.from_chrome], [], [], 1)
             if ready:
                 chunk = os.read(self.from_chrome, 1 << 20)
@@ -140,6 +143,7 @@ def main():
     p.add_argument("--screenshot", default="", help="save the page here as PNG")
     p.add_argument("--width", type=int, default=1000)
     p.add_argument("--height", type=int, default=760)
+    p.add_argument("--screenshot-scale", type=float, default=0.8, help="keeps the committed PNG small")
     args = p.parse_args()
     exe = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
     if not exe:
@@ -154,7 +158,8 @@ def main():
             browser.open(url, args.width, args.height)
             state = check_page(browser, args.image)
             if args.screenshot:
-                shot = browser.call("Page.captureScreenshot", format="png")["data"]
+                clip = {"x": 0, "y": 0, "width": args.width, "height": args.height, "scale": args.screenshot_scale}
+                shot = browser.call("Page.captureScreenshot", format="png", clip=clip)["data"]
                 with open(args.screenshot, "wb") as f:
                     f.write(base64.b64decode(shot))
         finally:
