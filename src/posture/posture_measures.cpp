@@ -222,6 +222,13 @@ void PostureMeasurer::require(const std::vector<std::string>& names, const std::
   }
 }
 
+void PostureMeasurer::keep_only(const std::vector<std::string>& names, const std::string& where) {
+  require(names, where);
+  defs_.erase(std::remove_if(defs_.begin(), defs_.end(),
+                             [&](const MeasureDef& d) { return std::find(names.begin(), names.end(), d.name) == names.end(); }),
+              defs_.end());
+}
+
 PostureReading PostureMeasurer::measure(const std::vector<Point2>& points, const std::vector<float>& visibility,
                                         double min_visibility) const {
   KP_CHECK(points.size() == joints_.size(), "posture measures: expected one point per joint of the schema (",

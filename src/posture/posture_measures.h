@@ -89,6 +89,10 @@ class PostureMeasurer {
   // does not know.
   void require(const std::vector<std::string>& names, const std::string& where) const;
 
+  // Keeps only the named measures (after require()'s checks), in defs()'
+  // order: what `kplab predict --measures` asks for.
+  void keep_only(const std::vector<std::string>& names, const std::string& where);
+
   // `points` K joints in pixels (x right, y down), `visibility` K
   // probabilities; joints below `min_visibility` count as missing.
   PostureReading measure(const std::vector<Point2>& points, const std::vector<float>& visibility,

@@ -31,6 +31,7 @@ struct PredictOptions {
   std::string keypoint_filter = "one-euro";  // video: one-euro or none
   OneEuroOptions one_euro;
   std::string json;  // the run summary as JSON ("": none)
+  std::string measures;         // posture measures to write, comma-separated ("": all the schema can make)
   std::string classifier;       // a `kplab classify train` folder: a good/bad verdict per person ("": none)
   bool blur_faces = false;      // pixelate each person's head region in every image written
   bool keypoints_only = false;  // write no images at all: keypoints.csv (and reps.json, --json) only

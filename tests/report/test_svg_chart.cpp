@@ -338,5 +338,18 @@ TEST(SvgChartHtmlPage, PageIsWellFormedSelfContainedAndEscaped) {
   EXPECT_FALSE(has(html, "<script"));
 }
 
+TEST(SvgChart, ConfusionChartWritesEveryCountWithEscapedClassNames) {
+  ChartFrame o;
+  o.title = "fine-tuned <keypoints>";
+  o.width = 300;
+  const std::string svg = confusion_chart({"bad", "good & fine"}, {{86, 15}, {27, 72}}, o);
+  expect_well_formed(svg);
+  for (const char* n : {">86<", ">15<", ">27<", ">72<"}) EXPECT_TRUE(has(svg, n)) << n;
+  EXPECT_TRUE(has(svg, "good &amp; fine"));
+  EXPECT_TRUE(has(svg, "fine-tuned &lt;keypoints&gt;"));
+  EXPECT_TRUE(has(svg, "true bad, predicted good &amp; fine: 15")) << "each cell's tooltip";
+  EXPECT_EQ(count(svg, "<rect"), 4);
+}
+
 }  // namespace
 }  // namespace kplab::report

@@ -71,6 +71,9 @@ int predict(int argc, char** argv) {
        cxxopts::value<double>(o.one_euro.min_cutoff)->default_value("1.0"))
       ("one-euro-beta", "one-euro: cut-off gain with speed (frame heights per second): less lag when moving",
        cxxopts::value<double>(o.one_euro.beta)->default_value("5.0"))
+      ("measures", "posture measures to write, comma-separated (default: all the schema can make; see\n"
+                   "src/posture/measures.md); one the schema lacks the joints for is refused",
+       cxxopts::value<std::string>(o.measures)->default_value(""))
       ("classifier", "a `kplab classify train` folder: a good/bad posture verdict per person, with its reasons,\n"
                      "in keypoints.csv (verdict, verdict_probability, verdict_reasons) and on the overlay",
        cxxopts::value<std::string>(o.classifier)->default_value(""))
