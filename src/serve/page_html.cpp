@@ -98,7 +98,7 @@ function render(id, r) {
   if (r.kind === 'video') $('still-note').textContent = 'Frame ' + r.still_frame + ' of ' + r.frames + ' (the middle one). The overlay video is MJPG in AVI, which browsers cannot play inline: download it below. Repetitions counted: ' + r.reps.count + '.';
   const p = r.people[0] || {measures: []};
   const v = $('verdict');
-  if (p.verdict) { v.textContent = 'Posture: ' + p.verdict; v.className = 'verdict ' + (p.verdict === 'good' ? 'good' : 'bad'); $('verdict-detail').textContent = 'classifier probability ' + Number(p.verdict_probability).toFixed(2) + ' (of its positive class)'; }
+  if (p.verdict) { v.textContent = 'Posture: ' + p.verdict; v.className = 'verdict ' + (p.verdict === 'good' ? 'good' : 'bad'); $('verdict-detail').textContent = 'The classifier gives ' + Number(p.verdict_probability).toFixed(2) + ' as the probability of its positive class (bad).'; }
   else { v.textContent = r.people.length ? 'Measures only' : 'No person found'; v.className = 'verdict none'; $('verdict-detail').textContent = r.people.length ? 'No verdict: the server runs without a classifier (kplab serve --classifier).' : ''; }
   const flags = (p.posture_flags || '').split(';').filter(x => x);
   const table = $('measures'); table.textContent = '';

@@ -1,6 +1,7 @@
 #include "serve/serve_app.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -205,10 +206,22 @@ ServeApp::~ServeApp() {
 
 int ServeApp::bind() {
   const ServeOptions& o = impl_->o;
+  // cpp-httplib 0.11 listens with a backlog of 5: 20 uploads at once then
+  // overflow the kernel's accept queue and some connections fail after a
+  // second. Its socket-options hook gives the socket; listen() again on a
+  // listening socket raises the backlog (Linux), so connections wait in the
+  // kernel and every upload gets an answer, "busy" at worst.
+  int socket_fd = -1;
+  impl_->server.set_socket_options([&socket_fd](socket_t sock) {
+    int yes = 1;  // what httplib's default hook does (less SO_REUSEPORT: one server per port)
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    socket_fd = sock;
+  });
   const int port = o.port == 0 ? impl_->server.bind_to_any_port(o.host) : (impl_->server.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port <= 0)
     throw input_error(str(o.host, ":", o.port), "--host/--port", "an address and port this machine can listen on",
                       "one it cannot bind (in use, or not an address of this machine)");
+  if (socket_fd >= 0) ::listen(socket_fd, SOMAXCONN);
   return port;
 }
 

@@ -202,7 +202,9 @@ TEST_F(ServeApi, VideoReportsProgressAndOffersAStill) {
   const std::string avi = tmp_.file("clip.avi");
   {
     cv::VideoWriter w(avi, cv::CAP_OPENCV_MJPEG, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, cv::Size(96, 128));
-    for (int i = 0; i < 6; ++i) w.write(cv::imdecode(std::vector<uchar>(png_bytes(96, 128).begin(), png_bytes(96, 128).end()), 1));
+    const std::string png = png_bytes(96, 128);
+    const cv::Mat frame = cv::imdecode(std::vector<uchar>(png.begin(), png.end()), cv::IMREAD_COLOR);
+    for (int i = 0; i < 6; ++i) w.write(frame);
   }
   auto r = post("clip.avi", file_bytes(avi));
   ASSERT_TRUE(r);
@@ -230,8 +232,13 @@ TEST_F(ServeApi, TwentyAtOnceOnlySucceedOrGetBusy) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 20; ++i)
     threads.emplace_back([&, i] {
+      const auto t0 = std::chrono::steady_clock::now();
       auto r = post("p" + std::to_string(i) + ".png", photo);
-      if (!r) return;
+      if (!r) {
+        ADD_FAILURE() << "upload " << i << ": no answer (" << httplib::to_string(r.error()) << ") after "
+                      << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s";
+        return;
+      }
       status[i] = r->status;
       if (r->status == 202) ids[i] = nlohmann::json::parse(r->body)["id"];
       if (r->status == 503) EXPECT_TRUE(has(r->body, "busy")) << r->body;

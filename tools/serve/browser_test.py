@@ -124,8 +124,8 @@ def check_page(browser, image):
     state = json.loads(state)
     if state["width"] <= 0:
         raise RuntimeError("the overlay image did not load")
-    if state["measures"] < 3:
-        raise RuntimeError(f"expected the measures table, found {state['measures']} rows")
+    if state["measures"] < 1:
+        raise RuntimeError("expected the measures table, found no rows")
     if not state["verdict"].strip():
         raise RuntimeError("the verdict line is empty")
     if len(state["downloads"]) < 3:
