@@ -142,7 +142,7 @@ def main():
     p.add_argument("--schema", default="")
     p.add_argument("--screenshot", default="", help="save the page here as PNG")
     p.add_argument("--width", type=int, default=1000)
-    p.add_argument("--height", type=int, default=760)
+    p.add_argument("--height", type=int, default=860)
     p.add_argument("--screenshot-scale", type=float, default=0.8, help="keeps the committed PNG small")
     args = p.parse_args()
     exe = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
