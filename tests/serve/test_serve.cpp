@@ -40,6 +40,16 @@ std::string png_bytes(int w, int h) {
   return std::string(buf.begin(), buf.end());
 }
 
+// Noise everywhere: pixelating any region of it changes pixels, wherever an
+// untrained model puts the head.
+std::string noise_png(int w, int h) {
+  cv::Mat img(h, w, CV_8UC3);
+  cv::randu(img, cv::Scalar::all(0), cv::Scalar::all(255));
+  std::vector<uchar> buf;
+  cv::imencode(".png", img, buf);
+  return std::string(buf.begin(), buf.end());
+}
+
 std::string file_bytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(f), {});
@@ -63,7 +73,7 @@ class ServeApi : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  void start(int queue = 4, int keep_seconds = 600, int64_t max_mb = 200) {
+  void start(int queue = 4, int keep_seconds = 600, int64_t max_mb = 200, int job_timeout = 900, bool blur = false) {
     ServeOptions o;
     o.model = dir_->file("lite.onnx");
     o.schema = std::string(KPLAB_SOURCE_DIR) + "/datasets/lsp.yaml";
@@ -72,6 +82,8 @@ class ServeApi : public ::testing::Test {
     o.keep_seconds = keep_seconds;
     o.max_upload_mb = max_mb;
     o.temp_root = tmp_.file("jobs");
+    o.job_timeout_seconds = job_timeout;
+    o.blur_faces = blur;
     app_ = std::make_unique<ServeApp>(o);
     port_ = app_->bind();
     thread_ = std::thread([this] { app_->listen(); });
@@ -257,6 +269,46 @@ TEST_F(ServeApi, TwentyAtOnceOnlySucceedOrGetBusy) {
   EXPECT_EQ(job_folders(), 0u) << "job folders left behind";
   for (int i = 0; i < 20; ++i)
     if (!ids[i].empty()) EXPECT_EQ(client().Get(("/api/jobs/" + ids[i]).c_str())->status, 404);
+}
+
+// A video running past --job-timeout fails with a message; its folder goes
+// after --keep-seconds like any finished job's.
+TEST_F(ServeApi, LongJobStopsAtItsTimeoutAndLeavesNothing) {
+  start(4, 1, 200, 1);
+  const std::string avi = tmp_.file("long.avi");
+  {
+    cv::VideoWriter w(avi, cv::CAP_OPENCV_MJPEG, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 25, cv::Size(320, 240));
+    const std::string png = png_bytes(320, 240);
+    const cv::Mat frame = cv::imdecode(std::vector<uchar>(png.begin(), png.end()), cv::IMREAD_COLOR);
+    for (int i = 0; i < 2000; ++i) w.write(frame);  // far more than a second of work
+  }
+  auto r = post("long.avi", file_bytes(avi));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 202) << r->body;
+  const std::string id = nlohmann::json::parse(r->body)["id"];
+  const auto j = wait(id);
+  ASSERT_EQ(j["state"], "failed") << j.dump();
+  EXPECT_TRUE(has(j["error"], "--job-timeout")) << j.dump();
+  EXPECT_GT(j["frames_done"].get<int>(), 0);
+  EXPECT_EQ(j["frames_total"], 2000);
+  for (int i = 0; i < 50 && job_folders() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(job_folders(), 0u);
+}
+
+// --blur-faces reaches what the page returns: the overlay differs from the unblurred one.
+TEST_F(ServeApi, BlurFacesAppliesToTheOverlay) {
+  auto overlay = [this](bool blur) {
+    start(4, 600, 200, 900, blur);
+    auto r = post("me.png", noise_png(120, 200));
+    const std::string id = nlohmann::json::parse(r->body)["id"];
+    EXPECT_EQ(wait(id)["state"], "done");
+    const std::string body = client().Get(("/api/jobs/" + id + "/files/overlay.jpg").c_str())->body;
+    TearDown();
+    return cv::imdecode(std::vector<uchar>(body.begin(), body.end()), cv::IMREAD_COLOR);
+  };
+  const cv::Mat plain = overlay(false), blurred = overlay(true);
+  ASSERT_EQ(plain.size(), blurred.size());
+  EXPECT_GT(cv::norm(plain, blurred, cv::NORM_L1), 0.0);
 }
 
 TEST(ServeUpload, TypesComeFromTheBytes) {
