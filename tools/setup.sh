@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what kplab needs on a Debian machine, and only what is missing:
 #  1. Debian packages: compilers, OpenCV, HDF5, cxxopts, GoogleTest, ONNX/protobuf,
-#     yaml-cpp, matio, nlohmann-json, gloo headers, chromium (reports); root or sudo.
+#     yaml-cpp, matio, nlohmann-json, gloo headers, cpp-httplib (kplab serve),
+#     chromium (reports, kplab serve's browser test); root or sudo.
 #  2. The project virtual environment .venv/ from tools/requirements.txt (every
 #     version pinned): torch (kplab links the LibTorch inside its wheel),
 #     onnxruntime (ONNX parity oracle), onnx2tf + tensorflow (ONNX -> TFLite)
@@ -16,7 +17,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libopenblas0-openmp libopencv-dev libhdf5-dev libcxxopts-dev
   libgtest-dev libonnx-dev libprotobuf-dev protobuf-compiler
-  libyaml-cpp-dev libmatio-dev nlohmann-json3-dev libgloo-dev zlib1g-dev
+  libyaml-cpp-dev libmatio-dev nlohmann-json3-dev libgloo-dev zlib1g-dev libcpp-httplib-dev
   chromium
 )
 VENV=${KPLAB_VENV:-.venv}

@@ -2,6 +2,8 @@
 // the options themselves (run first, before any file is opened).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,10 @@ struct PredictOptions {
   std::string classifier;       // a `kplab classify train` folder: a good/bad verdict per person ("": none)
   bool blur_faces = false;      // pixelate each person's head region in every image written
   bool keypoints_only = false;  // write no images at all: keypoints.csv (and reps.json, --json) only
+  // Video: called after each frame with the frames done and the count the
+  // header states (0 when it states none), so a caller (kplab serve) can
+  // show progress; it may throw to stop the run (nothing is then kept).
+  std::function<void(int64_t done, int64_t total)> on_frame;
 };
 
 // Throws, naming the flag, when a value is out of range or unknown.

@@ -128,6 +128,8 @@ VideoResults predict_video(const PredictOptions& o, const PredictSetup& s, PoseP
   cv::VideoWriter writer;
   std::vector<double> signal;  // the --rep-angle angle, frame by frame
   Tracker tracker{o, s.model.keypoints, fps, nullptr, {}, {}, {}};
+  const double stated = cap.get(cv::CAP_PROP_FRAME_COUNT);
+  const int64_t total = stated > 0 ? static_cast<int64_t>(stated) : 0;
   cv::Mat frame;
   while (cap.read(frame) && !frame.empty()) {
     const Pose pose = tracker.next(predictor, frame, str(file, " frame ", sink.n_inputs));
@@ -152,6 +154,7 @@ VideoResults predict_video(const PredictOptions& o, const PredictSetup& s, PoseP
       }
     }
     ++sink.n_inputs;
+    if (o.on_frame) o.on_frame(sink.n_inputs, total);
   }
   check_all_frames_read(cap, file, sink.n_inputs);
   if (images) {

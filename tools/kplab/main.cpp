@@ -42,6 +42,8 @@ const std::vector<Verb>& verbs() {
        kplab::cli::classify},
       {"posture-report", "a set with known truth: measures' error, classifier on true and predicted keypoints, verdicts",
        kplab::cli::posture_report},
+      {"serve", "a local web page: upload a photo or video, see the skeleton, measures and verdict, download results",
+       kplab::cli::serve},
   };
   return table;
 }

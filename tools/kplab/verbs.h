@@ -19,5 +19,6 @@ int schema_from_yolo(int argc, char** argv);
 int to_yolo(int argc, char** argv);
 int classify(int argc, char** argv);
 int posture_report(int argc, char** argv);
+int serve(int argc, char** argv);
 
 }  // namespace kplab::cli
