@@ -132,7 +132,7 @@ TEST(CliPrepare, BadFormatNamesTheExpectedFormats) {
   EXPECT_NE(r.code, 0);
   auto err = lines(r.err);
   ASSERT_EQ(err.size(), 1u) << r.err;
-  EXPECT_TRUE(has(err[0], "lsp, yolo, coco or synthetic")) << err[0];
+  EXPECT_TRUE(has(err[0], "lsp, yolo, coco, synthetic or synthetic_side")) << err[0];
   EXPECT_TRUE(has(err[0], "'lspp'")) << err[0];
   EXPECT_FALSE(fs::exists(out));
 }
@@ -146,7 +146,7 @@ TEST(CliPrepare, MisspelledSyntheticFormatNamesTheFormatsNotRoot) {
   EXPECT_NE(r.code, 0);
   auto err = lines(r.err);
   ASSERT_EQ(err.size(), 1u) << r.err;
-  EXPECT_TRUE(has(err[0], "lsp, yolo, coco or synthetic")) << err[0];
+  EXPECT_TRUE(has(err[0], "lsp, yolo, coco, synthetic or synthetic_side")) << err[0];
   EXPECT_FALSE(fs::exists(out));
 }
 
