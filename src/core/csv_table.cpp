@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace kplab {
 
@@ -122,8 +123,7 @@ CsvTable read_csv_table(const std::string& path) {
 }
 
 std::string column_list(const std::vector<std::string>& header) {
-  std::string out;
-  for (const auto& h : header) out += (out.empty() ? "" : ", ") + h;
+  const std::string out = join(header, ", ");
   return out.empty() ? "none" : out;
 }
 

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace kplab {
 
@@ -26,20 +27,6 @@ const char* split_name(int id) {
 }
 
 namespace {
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> parts;
-  // Every field kept, empty ones too ("0.8,0.1," has three): a stray comma
-  // must fail, not vanish.
-  size_t start = 0;
-  while (true) {
-    size_t comma = s.find(',', start);
-    parts.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return parts;
-}
 
 double parse_number(const std::string& s, const std::string& spec) {
   try {

@@ -6,6 +6,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/subprocess.h"
+#include "core/text.h"
 #include "export/export_model.h"
 #include "export/python_tools.h"
 #include "export/runtimes.h"
@@ -15,12 +16,6 @@ namespace kplab::onnx_export {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
 
 // Worst |LiteRT - LibTorch| per output of `file` over the parity inputs.
 std::map<std::string, double> litert_parity(PoseModelImpl& model, const std::string& file,
@@ -137,7 +132,7 @@ TfliteReport export_tflite(PoseModelImpl& model, const std::string& onnx_path, c
 
   const auto foreign = conv.at("non_builtin_operators").get<std::vector<std::string>>();
   KP_CHECK(foreign.empty(), tflite_path, ": onnx2tf produced ", foreign.size(),
-           " non-builtin (Flex or custom) operator(s): ", joined(foreign),
+           " non-builtin (Flex or custom) operator(s): ", join(foreign, ", "),
            "; expected builtin TFLite operators only: refused, nothing written");
 
   TfliteReport rep;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "posture/posture_joints.h"
 #include "posture/rula.h"
 
@@ -155,12 +156,6 @@ MeasureDef for_schema(const MeasureDef& def, const std::vector<std::string>& joi
     if (names_all(joints, neck.needs)) return neck;
   }
   return {};
-}
-
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
 }
 
 // "nose, left_ear/right_ear, left_shoulder/right_shoulder" and the names the schema lacks.

@@ -8,22 +8,13 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "export/onnx_graph.h"
 #include "train/trained_schema.h"
 
 namespace fs = std::filesystem;
 
 namespace kplab {
-
-namespace {
-
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
-
-}  // namespace
 
 Schema predict_schema(const std::string& flag, const OnnxModel& m) {
   if (!flag.empty()) return load_schema(flag);
@@ -74,7 +65,7 @@ OnnxModel inspect_onnx(const std::string& path) {
     outputs[vi.name()] = onnx_export::declared_shape(vi);
     names.push_back("'" + vi.name() + "'");
   }
-  const std::string found = names.empty() ? "no outputs" : "outputs " + joined(names);
+  const std::string found = names.empty() ? "no outputs" : "outputs " + join(names, ", ");
   if (!outputs.count("coords"))
     throw input_error(path, "outputs", "an output named 'coords' (1xKx2 pixels, from kplab export)", found);
   if (!outputs.count("visibility"))

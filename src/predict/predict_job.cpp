@@ -6,6 +6,7 @@
 #include "core/json_output.h"
 #include "core/printf_string.h"
 #include "core/staged_outputs.h"
+#include "core/text.h"
 #include "predict/keypoints_csv.h"
 #include "predict/pose_predictor.h"
 #include "predict/predict_loops.h"
@@ -14,12 +15,6 @@
 namespace kplab {
 
 namespace {
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
 
 nlohmann::json summary_json(const PredictOptions& o, PredictSetup& s, const PosePredictor& predictor,
                             const PredictSink& sink, const std::vector<std::string>& written, const VideoResults& v) {

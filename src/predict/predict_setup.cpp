@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "predict/keypoints_csv.h"
 
 namespace kplab {
@@ -11,21 +12,6 @@ namespace kplab {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
-std::vector<std::string> split_list(const std::string& list) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1)
-    parts.push_back(list.substr(start, comma - start));
-  parts.push_back(list.substr(start));
-  return parts;
-}
 
 void load_model_and_schema(const PredictOptions& o, PredictSetup& s) {
   s.model = inspect_onnx(resolve_model_path(o.model));
@@ -37,7 +23,7 @@ void load_model_and_schema(const PredictOptions& o, PredictSetup& s) {
                       str(s.model.keypoints, " joints (1x", s.model.keypoints, "x2)"));
   s.angles = posture::posture_angles(s.schema.joints);
   s.measurer = posture::PostureMeasurer(s.schema.joints);
-  if (!o.measures.empty()) s.measurer.keep_only(split_list(o.measures), str("--measures (schema ", s.schema.path, ")"));
+  if (!o.measures.empty()) s.measurer.keep_only(split_commas(o.measures), str("--measures (schema ", s.schema.path, ")"));
   for (size_t i = 0; i < s.angles.size(); ++i)
     if (std::find(s.rep_parts.begin(), s.rep_parts.end(), s.angles[i].name) != s.rep_parts.end())
       s.rep_columns.push_back(static_cast<int>(i));

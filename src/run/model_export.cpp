@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/printf_string.h"
+#include "core/text.h"
 #include "data/sample_images.h"
 #include "data/split.h"
 #include "train/experiment.h"
@@ -20,12 +21,6 @@ YAML::Node parse_overrides(const std::vector<std::string>& sets) {
     overrides[kv.substr(0, eq)] = YAML::Load(kv.substr(eq + 1));
   }
   return overrides;
-}
-
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
 }
 
 }  // namespace
@@ -96,7 +91,7 @@ std::string ModelExport::onnx_text(const onnx_export::ExportReport& rep) const {
                                    label_.c_str(), size, size, model_->num_keypoints());
   text += printf_string("  parameters   %lld\n  MACs         %.3f G\n  nodes        %lld\n",
                         static_cast<long long>(rep.parameters), rep.macs / 1e9, static_cast<long long>(rep.nodes));
-  text += printf_string("  operators    %s\n  TFLite lint  clean\n", joined(rep.op_types).c_str());
+  text += printf_string("  operators    %s\n  TFLite lint  clean\n", join(rep.op_types, " ").c_str());
   for (const auto& kv : rep.max_abs_diff)
     text += printf_string("  parity       %-10s max |OpenCV DNN - LibTorch| = %.2e\n", kv.first.c_str(), kv.second);
   return text;
@@ -111,7 +106,7 @@ std::string ModelExport::tflite_text(const onnx_export::TfliteReport& tr) const 
                                    tr.bytes / 1e6, tr.float32_bytes / 1e6);
   text += printf_string("  input        %s NHWC 1x%dx%dx3 float32, RGB in [0,1] (in the file's kplab metadata)\n",
                         metadata["input"]["name"].get<std::string>().c_str(), size, size);
-  text += printf_string("  operators    %s (builtin only)\n", joined(tr.operators).c_str());
+  text += printf_string("  operators    %s (builtin only)\n", join(tr.operators, " ").c_str());
   for (const auto& kv : tr.max_abs_diff)
     text += printf_string(
         "  parity       %-10s max |LiteRT float32 - LibTorch| = %.2e (builtin kernels, gated), %.2e (XNNPACK)\n",
