@@ -23,26 +23,20 @@ std::string trimmed(std::string s) {
 }
 
 // The labels file as file name -> label; duplicates and empty cells throw.
-std::map<std::string, std::string> read_label_file(const std::string& path, std::map<std::string, int>& line_of) {
+std::map<std::string, std::string> read_label_file(const std::string& path) {
   const CsvTable t = read_csv_table(path);
   const int src = t.require_column("source", "the image each label belongs to, joined by file name");
   const int lab = t.require_column("label", "the class of that image, e.g. good or bad");
+  const std::map<std::string, size_t> by_name = rows_by_file_name(t, src);
+  for (size_t r = 0; r < t.rows.size(); ++r)
+    if (trimmed(t.rows[r][lab]).empty()) throw input_error(t.where(r), "column 'label'", "a class name", "an empty cell");
   std::map<std::string, std::string> labels;
-  for (size_t r = 0; r < t.rows.size(); ++r) {
-    const std::string name = file_name(t.rows[r][src]), label = trimmed(t.rows[r][lab]);
-    if (name.empty()) throw input_error(t.where(r), "column 'source'", "a file name", "an empty cell");
-    if (label.empty()) throw input_error(t.where(r), "column 'label'", "a class name", "an empty cell");
-    if (!labels.emplace(name, label).second)
-      throw input_error(t.where(r), "column 'source'", "each file name once",
-                        str("'", name, "' again (first on line ", line_of[name], ")"));
-    line_of[name] = t.lines[r];
-  }
+  for (const auto& [name, r] : by_name) labels[name] = trimmed(t.rows[r][lab]);
   return labels;
 }
 
 int labels_from_file(PostureTable& table, const std::string& path) {
-  std::map<std::string, int> line_of;
-  const auto labels = read_label_file(path, line_of);
+  const auto labels = read_label_file(path);
   std::set<std::string> used;
   for (auto& row : table.rows) {
     const std::string name = file_name(row.source);

@@ -122,6 +122,20 @@ CsvTable read_csv_table(const std::string& path) {
   return t;
 }
 
+std::map<std::string, size_t> rows_by_file_name(const CsvTable& t, int col) {
+  std::map<std::string, size_t> rows;
+  const std::string column = "column '" + t.header.at(col) + "'";
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    const std::string name = std::filesystem::path(t.rows[r][col]).filename().string();
+    if (name.empty()) throw input_error(t.where(r), column, "a file name", "an empty cell");
+    const auto [at, added] = rows.emplace(name, r);
+    if (!added)
+      throw input_error(t.where(r), column, "each file name once",
+                        str("'", name, "' again (first on line ", t.lines[at->second], ")"));
+  }
+  return rows;
+}
+
 std::string column_list(const std::vector<std::string>& header) {
   const std::string out = join(header, ", ");
   return out.empty() ? "none" : out;

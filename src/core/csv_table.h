@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,12 @@ struct CsvTable {
   // not a whole number throws naming the file, line, column and the text.
   double number(size_t row, int col) const;
 };
+
+// Row of each file name (the path's last component) in column `col`: how
+// kplab's tables meet (predict's keypoints.csv names images by the path it
+// was given, truth.csv relative to its set). An empty cell or a name twice
+// throws naming the file, line and column.
+std::map<std::string, size_t> rows_by_file_name(const CsvTable& table, int col);
 
 // Reads `path`: the first line is the header. A missing or unreadable file,
 // a file with no header, no rows, duplicate column names or a row with

@@ -14,17 +14,9 @@ namespace kplab::posture {
 
 namespace {
 
-std::string file_name(const std::string& source) { return std::filesystem::path(source).filename().string(); }
-
 // Row index by image file name; a name twice is an error (which person is it?).
 std::map<std::string, size_t> rows_by_image(const CsvTable& t) {
-  const int source = t.require_column("source", "the image each person was found in");
-  std::map<std::string, size_t> rows;
-  for (size_t r = 0; r < t.rows.size(); ++r)
-    if (!rows.emplace(file_name(t.rows[r][source]), r).second)
-      throw input_error(t.where(r), "source", "one person per image (to match with the truth)",
-                        "a second row for " + file_name(t.rows[r][source]));
-  return rows;
+  return rows_by_file_name(t, t.require_column("source", "the image each person was found in"));
 }
 
 double quantile(std::vector<double> v, double q) {

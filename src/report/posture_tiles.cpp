@@ -42,10 +42,9 @@ std::string posture_tiles_html(const std::string& predict_dir, const std::string
                                const std::string& positive, nlohmann::json& shown) {
   const CsvTable pred = read_csv_table((fs::path(predict_dir) / "keypoints.csv").string());
   const CsvTable truth = read_csv_table(truth_csv);
-  const int truth_source = truth.require_column("source", "the image of each person");
   const int pred_source = pred.require_column("source", "the image of each person");
-  std::map<std::string, size_t> truth_rows;
-  for (size_t r = 0; r < truth.rows.size(); ++r) truth_rows[fs::path(truth.rows[r][truth_source]).filename().string()] = r;
+  const std::map<std::string, size_t> truth_rows =
+      rows_by_file_name(truth, truth.require_column("source", "the image of each person"));
 
   struct Candidate {
     size_t row, truth_row;
