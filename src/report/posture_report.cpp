@@ -25,14 +25,18 @@ namespace {
 std::string pct(double v) { return std::isfinite(v) ? printf_string("%.1f%%", 100 * v) : "n/a"; }
 std::string fixed(double v, int d) { return std::isfinite(v) ? printf_string("%.*f", d, v) : "n/a"; }
 
-// The classifier on the true keypoints and on each model's predicted ones.
-std::vector<std::pair<std::string, nlohmann::json>> classifier_runs(const PostureReportOptions& o) {
+// The classifier on the true keypoints and on each model's predicted ones;
+// `model` gets the classifier's summary (kind, classes, positive class).
+std::vector<std::pair<std::string, nlohmann::json>> classifier_runs(const PostureReportOptions& o,
+                                                                    nlohmann::json& model) {
   std::vector<std::pair<std::string, nlohmann::json>> runs;
   classify::ClassifyEvalOptions truth;
   truth.model = o.classifier;
   truth.keypoints = o.truth;
   truth.split = o.split;
-  runs.emplace_back("true keypoints", classify::classify_eval(truth).json["metrics"]);
+  const nlohmann::json on_truth = classify::classify_eval(truth).json;
+  model = on_truth["model"];
+  runs.emplace_back("true keypoints", on_truth["metrics"]);
   for (const auto& [name, csv] : o.predicted) {
     classify::ClassifyEvalOptions e;
     e.model = o.classifier;
@@ -94,15 +98,6 @@ std::string measures_section(const std::vector<std::pair<std::string, posture::M
          table_html(t) + figure_html(grouped_bar_chart(names, bars, f), "", true);
 }
 
-// The classifier's summary (kind, classes, positive class) as eval reports it.
-nlohmann::json classifier_summary(const PostureReportOptions& o) {
-  classify::ClassifyEvalOptions probe;
-  probe.model = o.classifier;
-  probe.keypoints = o.truth;
-  probe.split = o.split;
-  return classify::classify_eval(probe).json["model"];
-}
-
 }  // namespace
 
 PostureReport write_posture_report(const PostureReportOptions& o) {
@@ -122,8 +117,8 @@ PostureReport write_posture_report(const PostureReportOptions& o) {
   page.add_fact("split", o.split);
   std::string positive = "bad";
   if (!o.classifier.empty()) {
-    const auto runs = classifier_runs(o);
-    const nlohmann::json model = classifier_summary(o);
+    nlohmann::json model;
+    const auto runs = classifier_runs(o, model);
     positive = model.value("positive", positive);
     std::vector<Card> cards;
     for (const auto& [name, m] : runs) {
