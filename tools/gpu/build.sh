@@ -96,7 +96,7 @@ unpack_covered() {
   while read -r _ name bytes sha; do
     if [ ! -f "$HOME_DIR/.done-$name" ] && [ $((offset + bytes)) -le "$have" ]; then
       local tmp="$HOME_DIR/.item-$name"
-      tail -c +$((offset + 1)) "$HOME_DIR/stream" | head -c "$bytes" > "$tmp"
+      dd if="$HOME_DIR/stream" of="$tmp" bs=1M iflag=skip_bytes,count_bytes skip="$offset" count="$bytes" status=none
       [ "$(sha256sum < "$tmp" | cut -d' ' -f1)" = "$sha" ] || { echo "receive: item $name is corrupt" >&2; exit 1; }
       if [ "$name" = bundle.tar.xz ]; then
         tar -C "$HOME_DIR" -xJf "$tmp" && rm -f "$tmp"

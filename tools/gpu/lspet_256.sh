@@ -4,7 +4,8 @@
 # side by side on one CUDA device with bf16 autocast, each stopped as on Ctrl-C
 # (last.pt saved) if the slot ends first. Writes under OUT: each run's
 # best.pt (< 16 MiB, what comes back from the machine), and runs.tar.gz with
-# every run's metrics.csv, config.yaml, train JSON (images/s) and log, plus
+# every run's metrics.csv, config.yaml, train JSON (images/s) and log (not the
+# TensorBoard events: they can pass the size limit), plus
 # nvidia-smi. Evaluation on the test split happens back on the CPU machine.
 #
 #   there: tools/gpu/build.sh run tools/gpu/lspet_256.sh "$OUT" SECONDS
@@ -55,5 +56,5 @@ for i in 0 1 2; do
   tail -n 3 "$work/${names[$i]}.log" | tee -a "$work/slot.log"
   [ -f "$work/${names[$i]}/checkpoints/best.pt" ] && cp "$work/${names[$i]}/checkpoints/best.pt" "$out/${names[$i]}_best.pt"
 done
-tar -C "$work" -czf "$out/runs.tar.gz" --exclude='*.pt' .
+tar -C "$work" -czf "$out/runs.tar.gz" --exclude='*.pt' --exclude='events.out.tfevents*' .
 ls -l "$out"
