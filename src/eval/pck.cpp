@@ -53,17 +53,56 @@ PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch
   return r;
 }
 
+namespace {
+
+torch::Tensor checked_flip(const std::vector<int64_t>& flip, int64_t k, const char* what) {
+  KP_CHECK(static_cast<int64_t>(flip.size()) == k, what, ": expected a flip permutation of ", k, " joints, found ",
+           flip.size());
+  for (int64_t f : flip) KP_CHECK(f >= 0 && f < k, what, ": flip index ", f, " outside 0..", k - 1);
+  return torch::tensor(flip, torch::kInt64);
+}
+
+}  // namespace
+
+SwapForgivingPck pck_swap_forgiving(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+                                    const std::vector<int64_t>& flip, std::array<int, 2> reference, double alpha) {
+  check_shapes(pred, truth, visible, reference);
+  const int64_t k = pred.size(1);
+  torch::Tensor perm = checked_flip(flip, k, "swap-forgiving PCK");
+  torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
+  torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
+  torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
+  auto [ref_len, usable] = reference_lengths(t, v, reference);
+  torch::Tensor limit = alpha * ref_len.unsqueeze(1);
+  torch::Tensor t_mirror = t.index_select(1, perm), v_mirror = v.index_select(1, perm);
+  torch::Tensor own = ((p - t).norm(2, 2) <= limit) & v & usable.unsqueeze(1);
+  torch::Tensor mirrored = ((p - t_mirror).norm(2, 2) <= limit) & v_mirror & usable.unsqueeze(1);
+  torch::Tensor use_mirror = mirrored.sum(1) > own.sum(1);                                    // N
+  torch::Tensor correct = torch::where(use_mirror.unsqueeze(1), mirrored, own);
+  torch::Tensor counted = torch::where(use_mirror.unsqueeze(1), v_mirror, v) & usable.unsqueeze(1);
+
+  SwapForgivingPck r;
+  r.samples_mirrored = use_mirror.sum().item<int64_t>();
+  r.pck.samples_used = usable.sum().item<int64_t>();
+  r.pck.samples_excluded = pred.size(0) - r.pck.samples_used;
+  r.pck.joints_counted = counted.sum().item<int64_t>();
+  r.pck.mean = r.pck.joints_counted > 0 ? correct.sum().item<double>() / r.pck.joints_counted : 0.0;
+  torch::Tensor per_count = counted.sum(0), per_correct = correct.sum(0);
+  for (int64_t j = 0; j < k; ++j) {
+    int64_t c = per_count[j].item<int64_t>();
+    r.pck.per_joint.push_back(c > 0 ? per_correct[j].item<double>() / c : -1.0);
+  }
+  return r;
+}
+
 SwapResult left_right_swaps(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
                             const std::vector<int64_t>& flip, std::array<int, 2> reference, double alpha) {
   check_shapes(pred, truth, visible, reference);
   const int64_t k = pred.size(1);
-  KP_CHECK(static_cast<int64_t>(flip.size()) == k, "left/right swaps: expected a flip permutation of ", k,
-           " joints, found ", flip.size());
-  for (int64_t f : flip) KP_CHECK(f >= 0 && f < k, "left/right swaps: flip index ", f, " outside 0..", k - 1);
+  torch::Tensor perm = checked_flip(flip, k, "left/right swaps");
   torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
   torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
   torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
-  torch::Tensor perm = torch::tensor(flip, torch::kInt64);
   torch::Tensor has_partner = perm != torch::arange(k, torch::kInt64);                   // K
   auto [ref_len, usable] = reference_lengths(t, v, reference);
   torch::Tensor counted = v & v.index_select(1, perm) & has_partner.unsqueeze(0) & usable.unsqueeze(1);

@@ -37,4 +37,18 @@ struct SwapResult {
 SwapResult left_right_swaps(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
                             const std::vector<int64_t>& flip, std::array<int, 2> reference, double alpha);
 
+// Swap-forgiving PCK: each person is scored against the better of its
+// labelled truth and its mirrored truth (left and right joints exchanged by
+// `flip`), whichever gives more correct joints; the reference length stays
+// the labelled one. It forgives a whole-person left/right exchange, the
+// mistake crowd-sourced labels make (LSPET) and a front/back-confused model
+// makes, but not a single limb on the wrong side. Reported beside the strict
+// PCK, never instead of it. per_joint is indexed by the predicted joint.
+struct SwapForgivingPck {
+  PckResult pck;
+  int64_t samples_mirrored = 0;  // persons scored against the mirrored truth
+};
+SwapForgivingPck pck_swap_forgiving(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
+                                    const std::vector<int64_t>& flip, std::array<int, 2> reference, double alpha);
+
 }  // namespace kplab

@@ -70,11 +70,18 @@ void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::
 static Checkpoint read_checkpoint(const VerifiedZip& zip, torch::nn::Module* model, const std::string& model_description,
                                   torch::optim::Optimizer* optimizer) {
   const std::string& path = zip.path;
+  // Tensors land on the device of what they are loaded into, not the one they
+  // were saved from: a run trained on a GPU is evaluated and exported on a
+  // CPU-only machine (and LibTorch cannot even read CUDA tensors there).
+  torch::Device device(torch::kCPU);
+  if (model && !model->parameters().empty()) device = model->parameters().front().device();
+  if (optimizer && !optimizer->param_groups().empty() && !optimizer->param_groups().front().params().empty())
+    device = optimizer->param_groups().front().params().front().device();
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(reinterpret_cast<const char*>(zip.bytes.data()), zip.bytes.size());  // the bytes just checked
+    archive.load_from(reinterpret_cast<const char*>(zip.bytes.data()), zip.bytes.size(), device);  // the bytes just checked
   } catch (const c10::Error& e) {
-    throw input_error(path, "checkpoint", "a kplab checkpoint", "an unreadable file");
+    throw input_error(path, "checkpoint", "a kplab checkpoint", std::string("an unreadable file: ") + e.what_without_backtrace());
   }
   auto read = [&](const char* key) {
     torch::Tensor t;

@@ -118,5 +118,51 @@ TEST(LeftRightSwaps, AFlipPermutationOfTheWrongLengthIsAnError) {
   EXPECT_THROW(left_right_swaps(t, t, torch::ones({1, 4}), {1, 0, 2}, {2, 3}, 0.2), Error);
 }
 
+// The LeftRightSwaps fixture: wrists 0/1 are partners, joints 2/3 the reference.
+torch::Tensor wrists_truth(int64_t n) {
+  torch::Tensor t = torch::zeros({n, 4, 2});
+  for (int64_t i = 0; i < n; ++i) {
+    t[i][0][0] = 10.0f;
+    t[i][1][0] = -10.0f;
+    t[i][3][1] = 10.0f;
+  }
+  return t;
+}
+
+TEST(SwapForgivingPck, HandComputedEachPersonTakesTheBetterOfLabelledAndMirroredTruth) {
+  torch::Tensor t = wrists_truth(3);
+  torch::Tensor p = t.clone();
+  p[0][0][0] = -10.0f;  // person 0: both wrists exchanged: 2/4 strict, 4/4 mirrored
+  p[0][1][0] = 10.0f;
+  p[1][1][0] = 50.0f;   // person 1: right wrist lost: 3/4 strict, 2/4 mirrored: strict kept
+  p[1][1][1] = 50.0f;
+  p[2][0][0] = -10.0f;  // person 2: right wrist unlabeled, left on its position: 2/3 either way: strict kept
+  torch::Tensor v = torch::ones({3, 4});
+  v[2][1] = 0;
+  PckResult strict = pck(p, t, v, {2, 3}, 0.2);
+  EXPECT_DOUBLE_EQ(strict.mean, 7.0 / 11.0);
+  SwapForgivingPck f = pck_swap_forgiving(p, t, v, {1, 0, 2, 3}, {2, 3}, 0.2);
+  EXPECT_EQ(f.samples_mirrored, 1);
+  EXPECT_EQ(f.pck.joints_counted, 11);
+  EXPECT_DOUBLE_EQ(f.pck.mean, 9.0 / 11.0);
+  // Per predicted joint: the left wrist is right in persons 0 and 1, wrong in 2 (labelled 3 times).
+  EXPECT_DOUBLE_EQ(f.pck.per_joint[0], 2.0 / 3.0);
+}
+
+TEST(SwapForgivingPck, NeverBelowStrictAndEqualWithoutSwaps) {
+  torch::manual_seed(3);
+  torch::Tensor t = wrists_truth(50) + torch::randn({50, 4, 2}) * 2;
+  torch::Tensor p = t + torch::randn({50, 4, 2}) * 3;
+  torch::Tensor v = (torch::rand({50, 4}) > 0.2).to(torch::kFloat32);
+  v.index_put_({torch::indexing::Slice(), torch::indexing::Slice(2, 4)}, 1.0);
+  const std::vector<int64_t> flip{1, 0, 2, 3};
+  EXPECT_GE(pck_swap_forgiving(p, t, v, flip, {2, 3}, 0.2).pck.mean, pck(p, t, v, {2, 3}, 0.2).mean);
+  // With no left/right pairs (identity flip) there is nothing to forgive.
+  SwapForgivingPck same = pck_swap_forgiving(p, t, v, {0, 1, 2, 3}, {2, 3}, 0.2);
+  EXPECT_DOUBLE_EQ(same.pck.mean, pck(p, t, v, {2, 3}, 0.2).mean);
+  EXPECT_EQ(same.samples_mirrored, 0);
+  EXPECT_THROW(pck_swap_forgiving(p, t, v, {1, 0, 2}, {2, 3}, 0.2), Error);
+}
+
 }  // namespace
 }  // namespace kplab

@@ -4,6 +4,7 @@
 // matching CRC (found by fuzzing): a pickle whose tensor storage claims more
 // bytes than its record (LibTorch's tensors then read past their buffer) or a
 // memo index far past the table (LibTorch allocates up to 68 GB for it).
+#include <caffe2/serialize/inline_container.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -138,6 +139,58 @@ TEST(DamagedCheckpoint, EvalOfARunWithADamagedCheckpointFailsNamingIt) {
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(test::has(r.err, "checkpoints/best.pt")) << r.err;
   EXPECT_TRUE(test::has(r.err, "damaged")) << r.err;
+}
+
+// Rewrites the archive at `path` with its data.pkl passed through `edit`
+// (which may change its size), through LibTorch's own zip reader and writer.
+void rewrite_pickle(const std::string& path, const std::function<void(std::string&)>& edit) {
+  std::vector<std::pair<std::string, std::string>> records;
+  {
+    caffe2::serialize::PyTorchStreamReader reader(path);
+    for (const std::string& name : reader.getAllRecords()) {
+      auto [data, size] = reader.getRecord(name);
+      records.emplace_back(name, std::string(static_cast<const char*>(data.get()), size));
+    }
+  }
+  std::string bytes;
+  caffe2::serialize::PyTorchStreamWriter writer([&bytes](const void* p, size_t n) {
+    bytes.append(static_cast<const char*>(p), n);
+    return n;
+  });
+  for (auto& [name, data] : records) {
+    if (name == ".data/version" || name == "version" || name == "byteorder" || name == ".data/serialization_id") continue;
+    if (name == "data.pkl") edit(data);
+    writer.writeRecord(name, data.data(), data.size());
+  }
+  writer.writeEndOfFile();
+  test::write_file(path, bytes);
+}
+
+// Not damage: a checkpoint written on a GPU names its storages' device
+// ("cuda:0") in the pickle, and LibTorch cannot even read such tensors on a
+// machine without CUDA. The runs trained on the lent H200 are evaluated and
+// exported here, so the weights load onto the model's own device. The pickle
+// is rewritten the way a CUDA save writes it: the first storage's location
+// string, to which every later storage refers through the memo.
+TEST(CheckpointDevice, WeightsSavedFromACudaDeviceLoadOntoTheCpu) {
+  Saved s;
+  PoseModel saved = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+  load_checkpoint(s.path, saved.get(), s.description, nullptr);
+  rewrite_pickle(s.path, [](std::string& d) {
+    const std::string cpu("X\x03\x00\x00\x00" "cpu", 8);
+    const size_t at = d.find(cpu);
+    ASSERT_NE(at, std::string::npos);
+    d.replace(at, cpu.size(), std::string("X\x06\x00\x00\x00" "cuda:0", 11));
+  });
+  ASSERT_NE(test::slurp(s.path).find("cuda:0"), std::string::npos);
+  PoseModel m = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+  ASSERT_NO_THROW(load_checkpoint(s.path, m.get(), s.description, nullptr));
+  auto a = saved->named_parameters(), b = m->named_parameters();
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& p : a) {
+    EXPECT_TRUE(b[p.key()].device().is_cpu()) << p.key();
+    EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
+  }
 }
 
 }  // namespace
