@@ -49,6 +49,7 @@ nlohmann::json TfliteReport::to_json() const {
                       {"float32_bytes", float32_bytes},
                       {"operators", operators},
                       {"max_abs_diff_litert_float32", max_abs_diff},
+                      {"parity_bound", parity_bound},
                       {"max_abs_diff_litert_float32_xnnpack", max_abs_diff_xnnpack},
                       {"metadata", metadata}};
   if (!max_abs_diff_written.empty()) j["max_abs_diff_litert_written"] = max_abs_diff_written;
@@ -149,7 +150,8 @@ TfliteReport export_tflite(PoseModelImpl& model, const std::string& onnx_path, c
   // The gate: what the converted graph computes (TFLite's builtin kernels).
   rep.max_abs_diff = litert_parity(model, float_file, names, work.path(), o.threads, LiteRtKernels::builtin);
   for (const auto& [name, diff] : rep.max_abs_diff) {
-    const double bound = name == "coords" ? o.coords_tolerance : o.tolerance;
+    const double bound = name == "coords" ? coords_parity_bound(model, o.coords_tolerance) : o.tolerance;
+    rep.parity_bound[name] = bound;
     KP_CHECK(diff <= bound, tflite_path, ": LiteRT parity: output ", name, ": expected the float32 TFLite file within ",
              bound, " of LibTorch, found a max abs difference of ", diff, "; refused, nothing written");
   }

@@ -40,6 +40,7 @@ struct TfliteReport {
   int64_t float32_bytes = 0;                           // size of the float32 conversion
   std::vector<std::string> operators;                  // TFLite builtin operators used
   std::map<std::string, double> max_abs_diff;          // float32 file, LiteRT builtin kernels vs LibTorch (the gate)
+  std::map<std::string, double> parity_bound;          // ... and the bound each output was held to
   std::map<std::string, double> max_abs_diff_xnnpack;  // float32 file, LiteRT XNNPACK vs LibTorch (reported)
   std::map<std::string, double> max_abs_diff_written;  // the written (quantised) file, XNNPACK vs LibTorch (reported)
   nlohmann::json metadata;                             // the 'kplab' metadata inside the file

@@ -51,6 +51,7 @@ nlohmann::json tflite_section(const ReleaseMeasurements& m) {
           {"converter", t.converter},
           {"operators", t.operators},
           {"max_abs_diff_litert_vs_libtorch", t.max_abs_diff},
+          {"parity_bound", t.parity_bound},
           {"max_abs_diff_litert_xnnpack_vs_libtorch", t.max_abs_diff_xnnpack},
           {"input", metadata["input"]},
           {"outputs", metadata["outputs"]},

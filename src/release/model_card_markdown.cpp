@@ -69,7 +69,7 @@ void write_input_and_outputs(std::ostream& md, const nlohmann::json& c) {
       md << ", except `" << kv.key() << "`, which is " << dims;
     }
   md << " (the file's `kplab` metadata maps each output to the ONNX layout). Largest difference from LibTorch in LiteRT, with TFLite's "
-        "builtin kernels (the file is refused above 1e-3 px on coords, 1e-4 on probabilities): "
+        "builtin kernels (the file is refused above " << scientific(tf["parity_bound"]) << "): "
      << scientific(tf["max_abs_diff_litert_vs_libtorch"])
      << "; with XNNPACK, the CPU delegate a phone runs: " << scientific(tf["max_abs_diff_litert_xnnpack_vs_libtorch"])
      << ".\n";

@@ -79,6 +79,12 @@ const ConfigFields<LossConfig>& loss_fields() {
     for (const LossTerm& t : loss_terms()) f.push_back(weight_field(t));
     f.push_back(choice_field("heatmap_kind", &LossConfig::heatmap_kind, {"bce", "mse"}));
     f.push_back(choice_field("coord_kind", &LossConfig::coord_kind, {"mse", "l1", "smooth_l1"}));
+    // Written only when set, so the config.yaml of every run before it reads the same.
+    ConfigField<LossConfig> left_right = choice_field("left_right", &LossConfig::left_right, {"as_labelled", "swap_aware"});
+    left_right.write = [](const LossConfig& c, YAML::Node& out) {
+      if (c.left_right != "as_labelled") out["left_right"] = c.left_right;
+    };
+    f.push_back(left_right);
     return f;
   }();
   return fields;

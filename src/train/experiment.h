@@ -26,6 +26,7 @@ struct LossConfig {
   std::map<std::string, double> weights = default_loss_weights();
   std::string heatmap_kind = "bce";  // bce | mse
   std::string coord_kind = "mse";    // mse | l1 | smooth_l1
+  std::string left_right = "as_labelled";  // as_labelled | swap_aware (train/swap_aware.h)
 
   double weight(const std::string& term) const;
   static std::map<std::string, double> default_loss_weights();

@@ -2,6 +2,7 @@
 
 #include "train/experiment.h"
 #include "train/losses.h"
+#include "train/swap_aware.h"
 
 namespace kplab {
 
@@ -38,8 +39,12 @@ const LossTerm* find_loss_term(const std::string& name) {
   return nullptr;
 }
 
-LossValues compute_loss(const PoseOutput& out, const AugmentedBatch& batch, const HeatmapCodec& codec,
+LossValues compute_loss(const PoseOutput& out, const AugmentedBatch& labelled, const HeatmapCodec& codec,
                         const LossConfig& config, const torch::Tensor& flip_perm, double input_size) {
+  SwapChoice swap;
+  if (config.left_right == "swap_aware")
+    swap = choose_left_right(out.heatmaps, labelled, codec, flip_perm, config.heatmap_kind);
+  const AugmentedBatch& batch = swap.mirrored.defined() ? swap.batch : labelled;
   LossInputs in{out, batch, {}, {}, flip_perm.to(out.heatmaps.device()), input_size, config.heatmap_kind, config.coord_kind};
   for (const LossTerm& t : loss_terms())
     if (t.needs_heatmap_targets && config.weight(t.name) > 0 && !in.heatmap_targets.defined())
@@ -53,6 +58,7 @@ LossValues compute_loss(const PoseOutput& out, const AugmentedBatch& batch, cons
     v.total = v.total + w * value;
     v.parts[t.name] = value;
   }
+  if (swap.mirrored.defined()) v.mirrored_persons = swap.mirrored.sum().item<int64_t>();
   return v;
 }
 

@@ -52,6 +52,7 @@ const LossTerm* find_loss_term(const std::string& name);
 struct LossValues {
   torch::Tensor total;
   std::map<std::string, torch::Tensor> parts;
+  int64_t mirrored_persons = 0;  // left_right: swap_aware: persons trained on their mirrored labels
 };
 
 struct LossConfig;  // train/experiment.h: each term's weight and the heatmap and coordinate kinds

@@ -282,6 +282,7 @@ bool TrainingRun::train_step(PhaseRun& ph, const Batch& b, int64_t e, EpochSums&
   state_.progress.loss_scale = scaler_.current_scale();
   ++epoch.batches;
   epoch.images += b.images.size(0) * world_;
+  epoch.mirrored_persons += l.mirrored_persons;
   epoch.sums[0] += value(l.total);
   for (size_t i = 0; i < loss_columns_.size(); ++i) {
     auto it = l.parts.find(loss_columns_[i]);
@@ -344,6 +345,9 @@ void TrainingRun::finish_epoch(PhaseRun& ph, int64_t e, const EpochSums& epoch, 
     s.metrics_csv += metrics_row(s.metrics_csv, em);
     write_text((run_ / "metrics.csv").string(), s.metrics_csv);
     log_epoch_summary(ph, e, em);
+    if (ph.config->loss.left_right == "swap_aware")
+      std::fprintf(stderr, "  swap-aware: %lld of %lld persons (this rank) trained on their mirrored labels\n",
+                   static_cast<long long>(epoch.mirrored_persons), static_cast<long long>(epoch.images / world_));
     // best.pt is the best epoch of the phase being trained, ties going to
     // the later epoch: a phase builds on the previous phase's last
     // weights, and a metric read from a branch the phase keeps frozen

@@ -38,6 +38,7 @@ void write_text(const std::string& path, const std::string& text);
 struct EpochSums {
   std::vector<double> sums;
   int64_t batches = 0, images = 0;
+  int64_t mirrored_persons = 0;  // left_right: swap_aware, this rank's (a diagnostic, not resumed)
 };
 
 // One phase's trainable parameters, optimizer, shard of the data and augmenter.

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <cstdlib>
+#include <limits>
 
 #include "core/error.h"
 #include "export/export_model.h"
@@ -132,6 +133,16 @@ TEST(ModelExport, CoordsFromHeatmapMatchInOpenCvDnnAndOnnxRuntime) {
       }
     }
   }
+}
+
+TEST(ModelExport, CoordsParityBoundGrowsWithTheCellsSummedAndTheInputSize) {
+  const double eps = std::numeric_limits<float>::epsilon();
+  PoseModel m128 = create_model("blazepose_lite", YAML::Load("{input_size: 128, coords_from: heatmap}"));
+  PoseModel m256 = create_model("blazepose_lite", YAML::Load("{input_size: 256, coords_from: heatmap}"));
+  ASSERT_EQ(m128->heatmap_size(), 64);
+  EXPECT_DOUBLE_EQ(coords_parity_bound(*m128, 1e-3), 8 * eps * 64 * 128);
+  EXPECT_DOUBLE_EQ(coords_parity_bound(*m256, 1e-3), 8 * eps * m256->heatmap_size() * 256);
+  EXPECT_DOUBLE_EQ(coords_parity_bound(*m128, 0.5), 0.5);  // never below the floor asked for
 }
 
 TEST(ModelExport, MetadataStatesTheInputNormalisationAndTheModel) {

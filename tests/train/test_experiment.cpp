@@ -64,7 +64,7 @@ phases:
     epochs: 50
     trainable: [backbone, heatmap]
     batch_size: 32
-    loss: {heatmap: 1, coords: 0, visibility: 0, mirrored: 0.5, heatmap_kind: mse, coord_kind: l1}
+    loss: {heatmap: 1, coords: 0, visibility: 0, mirrored: 0.5, heatmap_kind: mse, coord_kind: l1, left_right: swap_aware}
     optimizer: {type: sgd, lr: 0.01, weight_decay: 1e-4, momentum: 0.8}
     schedule: {type: cosine, warmup_steps: 100, step_size: 500, gamma: 0.5, min_lr_ratio: 0.01}
     grad_clip: 5
@@ -130,6 +130,7 @@ void expect_same_experiment(const Experiment& a, const Experiment& b) {
     EXPECT_EQ(p.loss.weights, q.loss.weights);  // every term of the loss table
     EXPECT_EQ(p.loss.heatmap_kind, q.loss.heatmap_kind);
     EXPECT_EQ(p.loss.coord_kind, q.loss.coord_kind);
+    EXPECT_EQ(p.loss.left_right, q.loss.left_right);
     EXPECT_EQ(p.optimizer.type, q.optimizer.type);
     EXPECT_EQ(p.optimizer.lr, q.optimizer.lr);
     EXPECT_EQ(p.optimizer.weight_decay, q.optimizer.weight_decay);
@@ -235,6 +236,7 @@ TEST(ExperimentLoad, FullFileReadsEveryKey) {
   EXPECT_EQ(p.loss.weight("mirrored"), 0.5);
   EXPECT_EQ(p.loss.heatmap_kind, "mse");
   EXPECT_EQ(p.loss.coord_kind, "l1");
+  EXPECT_EQ(p.loss.left_right, "swap_aware");
   EXPECT_EQ(p.optimizer.type, "sgd");
   EXPECT_EQ(p.optimizer.lr, 0.01);
   EXPECT_EQ(p.optimizer.weight_decay, 1e-4);
@@ -251,6 +253,7 @@ TEST(ExperimentLoad, FullFileReadsEveryKey) {
   EXPECT_EQ(q.batch_size, 16);  // default
   EXPECT_EQ(q.loss.heatmap_kind, "bce");
   EXPECT_EQ(q.loss.coord_kind, "smooth_l1");
+  EXPECT_EQ(q.loss.left_right, "as_labelled");  // default
   EXPECT_EQ(q.optimizer.type, "adamw");
   EXPECT_EQ(q.optimizer.lr, 3e-4);
   EXPECT_EQ(q.schedule.type, "step");
