@@ -92,6 +92,10 @@ class BlazePoseImpl : public PoseModelImpl {
   YAML::Node describe() const override;
   std::map<std::string, int64_t> keypoint_parameters() const override;
   const BlazePoseOptions& options() const { return options_; }
+  bool coords_from_heatmaps() const override { return options_.coords_from() == "heatmap"; }
+  torch::Tensor coords_from_heatmap_logits(const torch::Tensor& logits) const override {
+    return coords_from_heatmaps() ? soft_argmax(logits) : torch::Tensor();
+  }
 
   Backbone backbone{nullptr};
   HeatmapHead heatmap{nullptr};

@@ -101,8 +101,13 @@ SplitPredictions predict_split(PoseModelImpl& model, Loader& loader, const Heatm
 
 nlohmann::json evaluate(PoseModelImpl& model, const CacheData& cache, const Schema& schema, const EvalOptions& o) {
   EvalModeScope eval_mode(model);
-  return evaluate(libtorch_predictor(model, torch::Device(o.device)),
-                  {model.input_size(), model.heatmap_size(), model.num_keypoints()}, cache, schema, o);
+  ModelGeometry g{model.input_size(), model.heatmap_size(), model.num_keypoints(), nullptr};
+  if (model.coords_from_heatmaps())
+    g.coords_from_heatmaps = [&model](const torch::Tensor& logits) {
+      torch::NoGradGuard no_grad;
+      return model.coords_from_heatmap_logits(logits);
+    };
+  return evaluate(libtorch_predictor(model, torch::Device(o.device)), g, cache, schema, o);
 }
 
 nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& g, const CacheData& cache,
@@ -126,7 +131,8 @@ nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& g, c
   HeatmapCodec codec{g.input_size, g.heatmap_size, 2.0f};
 
   SplitPredictions p = predict_split(
-      o.flip_test ? flip_test_predictor(predict, schema.flip_permutation(), g.input_size) : predict, loader, codec);
+      o.flip_test ? flip_test_predictor(predict, schema.flip_permutation(), g.input_size, g.coords_from_heatmaps) : predict,
+      loader, codec);
   torch::Tensor all_crops = torch::from_blob(const_cast<float*>(cache.crop.data()), {cache.size(), 6}, torch::kFloat32);
   torch::Tensor c = all_crops.index_select(0, p.index);
   nlohmann::json by = {{"regression", metrics_for(p.regression, p.truth, p.visible, p.occluded, c, schema)}};

@@ -44,6 +44,8 @@ struct BatchPrediction {
   torch::Tensor heatmaps;
 };
 using BatchPredictor = std::function<BatchPrediction(const torch::Tensor& images)>;
+// B x K x H x W heatmap logits -> B x K x 2 coords in input pixels.
+using CoordsFromHeatmaps = std::function<torch::Tensor(const torch::Tensor& heatmap_logits)>;
 
 // The LibTorch model on `device` as a predictor (no gradients; the model's
 // train/eval mode is the caller's).
@@ -73,6 +75,10 @@ struct ModelGeometry {
   int input_size = 0;
   int heatmap_size = 0;
   int num_keypoints = 0;
+  // How the model computes coords from heatmap logits (a soft-argmax), when
+  // it does; empty when they come from elsewhere. Flip testing then averages
+  // the heatmaps and applies it, instead of averaging the coordinates.
+  CoordsFromHeatmaps coords_from_heatmaps;
 };
 nlohmann::json evaluate(const BatchPredictor& predict, const ModelGeometry& geometry, const CacheData& cache,
                         const Schema& schema, const EvalOptions& options);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "eval/evaluate.h"
@@ -13,7 +14,11 @@
 namespace kplab {
 
 // `flip_permutation`: joint i's mirror partner (Schema::flip_permutation()).
+// With `coords_from_heatmaps` (a model whose coords are a soft-argmax of its
+// heatmaps), the coords are that function of the averaged heatmap logits:
+// averaging two soft-argmax coordinates that disagree (often a left/right
+// confusion) puts the joint between the two candidates.
 BatchPredictor flip_test_predictor(BatchPredictor inner, const std::vector<int64_t>& flip_permutation,
-                                   int input_size);
+                                   int input_size, CoordsFromHeatmaps coords_from_heatmaps = nullptr);
 
 }  // namespace kplab

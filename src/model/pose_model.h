@@ -49,6 +49,13 @@ class PoseModelImpl : public torch::nn::Module {
   // Decoder stages that only the heatmap needs are left out otherwise.
   virtual void emit_onnx(onnx_export::GraphBuilder& g, bool with_heatmap) const = 0;
 
+  // Whether coords are computed from the model's own heatmap logits (a
+  // soft-argmax in the graph), and that computation (B x K x H x W logits ->
+  // B x K x 2 input pixels); models whose coords come from a regression
+  // branch keep these defaults.
+  virtual bool coords_from_heatmaps() const { return false; }
+  virtual torch::Tensor coords_from_heatmap_logits(const torch::Tensor& logits) const { return {}; }
+
   virtual int input_size() const = 0;
   virtual int num_keypoints() const = 0;
   virtual int heatmap_size() const = 0;

@@ -57,5 +57,35 @@ TEST(FlipTest, AnEquivariantPredictorIsUnchanged) {
   EXPECT_FALSE(flipped.heatmaps.defined());
 }
 
+TEST(FlipTest, SoftArgmaxCoordsComeFromTheAveragedHeatmapsNotTheAveragedCoords) {
+  // One unpaired joint on 1 x 4 maps; the plain prediction is sure of column 0, the
+  // mirrored one (flipped back) of column 3: a left/right disagreement.
+  const int s = 8;
+  torch::Tensor images = torch::zeros({1, 3, s, s});
+  images.select(3, 0).fill_(1);
+  auto probs = [](int column) {
+    torch::Tensor p = torch::full({1, 1, 1, 4}, 0.01f);
+    p[0][0][0][column] = 0.99f;
+    return p;
+  };
+  // Coords as the model gives them: an argmax-like function of its heatmap logits (column x 2 + 0.5).
+  CoordsFromHeatmaps from_maps = [](const torch::Tensor& logits) {
+    torch::Tensor w = torch::softmax(50 * logits.flatten(2), -1);  // B x K x 4
+    torch::Tensor x = (w * (torch::arange(4, torch::kFloat32) * 2 + 0.5)).sum(-1);
+    return torch::stack({x, torch::zeros_like(x)}, -1);
+  };
+  torch::Tensor plain_maps = probs(0), mirrored_maps = probs(0);  // the mirror's column 0 is column 3 flipped back
+  plain_maps[0][0][0][3] = 0.98f;  // the plain prediction also sees column 3, a little less surely
+  BatchPredictor model = telltale(from_maps(torch::logit(plain_maps)), from_maps(torch::logit(mirrored_maps)),
+                                  plain_maps, mirrored_maps);
+  BatchPrediction averaged_coords = flip_test_predictor(model, {0}, s)(images);
+  BatchPrediction from_heatmaps = flip_test_predictor(model, {0}, s, from_maps)(images);
+  // Averaging coords lands between the candidates (x ~ (0.5 + 6.5) / 2); the averaged heatmaps
+  // peak at column 3 (0.985 against 0.5), whose coordinate is 6.5.
+  EXPECT_NEAR(averaged_coords.coords[0][0][0].item<float>(), 3.5f, 0.1f);
+  EXPECT_NEAR(from_heatmaps.coords[0][0][0].item<float>(), 6.5f, 0.05f);
+  EXPECT_TRUE(torch::allclose(averaged_coords.heatmaps, from_heatmaps.heatmaps));
+}
+
 }  // namespace
 }  // namespace kplab

@@ -202,6 +202,12 @@ TEST(CoordsFromHeatmap, CoordsAreTheSoftArgmaxOfTheHeatmapLogits) {
     PoseOutput lean = m->predict(x, false);  // the deployed path: no heatmap output, the same coords
     EXPECT_FALSE(lean.heatmaps.defined());
     EXPECT_TRUE(torch::allclose(lean.coords, out.coords));
+    // The same computation, offered for heatmaps from elsewhere (flip testing's averaged maps).
+    EXPECT_TRUE(m->coords_from_heatmaps());
+    EXPECT_TRUE(torch::allclose(m->coords_from_heatmap_logits(out.heatmaps), out.coords));
+    PoseModel plain = create_model("blazepose_lite", YAML::Load("{input_size: 64}"));
+    EXPECT_FALSE(plain->coords_from_heatmaps());
+    EXPECT_FALSE(plain->coords_from_heatmap_logits(out.heatmaps).defined());
   }
   // The coordinate loss trains the heatmap branch (and not the regression one).
   out.coords.sum().backward();

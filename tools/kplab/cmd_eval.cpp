@@ -33,7 +33,8 @@ int eval(int argc, char** argv) {
        "keypoints must match the run's model", cxxopts::value<std::string>(eo.tflite)->default_value(""))
       ("threads", "LiteRT threads (with --tflite)", cxxopts::value<int>(eo.threads)->default_value("2"))
       ("flip-test", "flip test-time augmentation: also predict the mirrored image, map it back (left and right\n"
-       "joints swapped) and average", cxxopts::value<bool>(eo.flip_test)->default_value("false"))
+       "joints swapped) and average; a model whose coords are the soft-argmax of its heatmaps takes them from\n"
+       "the averaged heatmaps", cxxopts::value<bool>(eo.flip_test)->default_value("false"))
       ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"run"});
