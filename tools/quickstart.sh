@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian machine to kplab's main job on the embedded
 # default data: install, build, generate synthetic people in the LSP schema,
-# prepare their HDF5 cache, train blazepose_lite in two phases on 2 CPU cores
-# (experiments/quick_synthetic.yaml, under two minutes), evaluate the best
+# prepare their HDF5 cache, train blazepose_lite on 2 CPU cores, its exported
+# coords the soft-argmax of its heatmaps (experiments/quick_synthetic.yaml,
+# about four minutes), evaluate the best
 # checkpoint on the test split, export it to a checked, TFLite-linted,
 # parity-proven ONNX file and to a TFLite file (onnx2tf, builtin operators
 # only, proven in LiteRT), and write the run's HTML report.

@@ -11,7 +11,10 @@
 
 namespace kplab {
 
-PosePredictor::PosePredictor(const OnnxModel& m) : model_(m) {
+PosePredictor::PosePredictor(const OnnxModel& m, std::vector<int64_t> flip_permutation)
+    : model_(m), flip_(std::move(flip_permutation)) {
+  KP_CHECK(flip_.empty() || static_cast<int64_t>(flip_.size()) == m.keypoints, m.path,
+           ": flip test: expected the schema's flip permutation of ", m.keypoints, " joints, found ", flip_.size());
   try {
     net_ = cv::dnn::readNetFromONNX(m.path);
     net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
@@ -70,7 +73,7 @@ Pose PosePredictor::run_centred(const cv::Mat& bgr, float cx, float cy, float si
   return run_square(square, crop, source);
 }
 
-Pose PosePredictor::run_square(const cv::Mat& square, const Letterbox& lb, const std::string& source) {
+PosePredictor::Raw PosePredictor::forward(const cv::Mat& square, const std::string& source) {
   // RGB in [0, 1], N x 3 x S x S: what the export's metadata states.
   const cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 255, cv::Size(), cv::Scalar(), true, false, CV_32F);
   std::vector<cv::Mat> outs;
@@ -84,30 +87,49 @@ Pose PosePredictor::run_square(const cv::Mat& square, const Letterbox& lb, const
     throw Error(str(model_.path, ": OpenCV DNN forward on ", source, ": ", one_line(e.what())));
   }
   forward_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  const size_t k = static_cast<size_t>(model_.keypoints);
-  KP_CHECK(outs.size() >= 2 && outs[0].total() == 2 * k && outs[1].total() == k && outs[0].depth() == CV_32F &&
-               outs[1].depth() == CV_32F,
+  const int64_t k = model_.keypoints;
+  KP_CHECK(outs.size() >= 2 && outs[0].total() == static_cast<size_t>(2 * k) &&
+               outs[1].total() == static_cast<size_t>(k) && outs[0].depth() == CV_32F && outs[1].depth() == CV_32F,
            model_.path, ": OpenCV DNN: expected float outputs of ", 2 * k, " and ", k, " values");
-  const cv::Mat c = outs[0].isContinuous() ? outs[0] : outs[0].clone();
-  const cv::Mat v = outs[1].isContinuous() ? outs[1] : outs[1].clone();
-  torch::Tensor peaks;  // 1 x K x 2 input pixels, when decoding heatmaps
+  // Copies: OpenCV reuses its output buffers on the next forward.
+  auto tensor = [](const cv::Mat& m, std::vector<int64_t> shape) {
+    const cv::Mat c = m.isContinuous() ? m : m.clone();
+    return torch::from_blob(const_cast<float*>(c.ptr<float>()), shape, torch::kFloat32).clone();
+  };
+  Raw r{tensor(outs[0], {k, 2}), tensor(outs[1], {k}), torch::Tensor()};
   if (model_.decoder == "heatmap") {
     const int64_t h = model_.heatmap;
-    KP_CHECK(outs.size() == 3 && outs[2].total() == k * h * h && outs[2].depth() == CV_32F, model_.path,
-             ": OpenCV DNN: expected ", k * h * h, " float heatmap values");
-    const cv::Mat hm = outs[2].isContinuous() ? outs[2] : outs[2].clone();
-    // The same decoder kplab eval scores (argmax, parabola refinement, scaled to input pixels).
-    const HeatmapCodec codec{model_.size, static_cast<int>(h), 1.0f};
-    torch::Tensor maps = torch::from_blob(const_cast<float*>(hm.ptr<float>()), {1, static_cast<int64_t>(k), h, h});
-    peaks = codec.decode(maps).first.contiguous();
+    KP_CHECK(outs.size() == 3 && outs[2].total() == static_cast<size_t>(k * h * h) && outs[2].depth() == CV_32F,
+             model_.path, ": OpenCV DNN: expected ", k * h * h, " float heatmap values");
+    r.heatmaps = tensor(outs[2], {k, h, h});
   }
-  // Input-pixel (x, y) pairs, from the heatmaps' peaks or the regressed coords.
-  const float* xy = peaks.defined() ? peaks.data_ptr<float>() : c.ptr<float>();
+  return r;
+}
+
+Pose PosePredictor::run_square(const cv::Mat& square, const Letterbox& lb, const std::string& source) {
+  Raw r = forward(square, source);
+  if (!flip_.empty()) {
+    cv::Mat mirrored;
+    cv::flip(square, mirrored, 1);
+    const Raw m = forward(mirrored, source + " (mirrored)");
+    // Joint j of the crop is joint flip[j] of the mirrored crop, x mirrored back.
+    const torch::Tensor perm = torch::tensor(flip_, torch::kInt64);
+    torch::Tensor back = m.coords.index_select(0, perm).clone();
+    back.select(1, 0).mul_(-1).add_(model_.size - 1);
+    r.coords = (r.coords + back) / 2;
+    r.visibility = (r.visibility + m.visibility.index_select(0, perm)) / 2;
+    if (r.heatmaps.defined()) r.heatmaps = (r.heatmaps + m.heatmaps.index_select(0, perm).flip({2})) / 2;
+  }
+  torch::Tensor xy = r.coords;  // K x 2 input pixels, from the heatmaps' peaks or the graph's coords
+  if (r.heatmaps.defined()) {
+    // The same decoder kplab eval scores (argmax, parabola refinement, scaled to input pixels).
+    const HeatmapCodec codec{model_.size, static_cast<int>(model_.heatmap), 1.0f};
+    xy = codec.decode(r.heatmaps.unsqueeze(0)).first[0].contiguous();
+  }
   Pose p;
-  for (size_t j = 0; j < k; ++j) {
-    const float x = xy[2 * j], y = xy[2 * j + 1];
-    p.points.push_back(lb.to_image(x, y));
-    p.visibility.push_back(v.ptr<float>()[j]);
+  for (int64_t j = 0; j < model_.keypoints; ++j) {
+    p.points.push_back(lb.to_image(xy[j][0].item<float>(), xy[j][1].item<float>()));
+    p.visibility.push_back(r.visibility[j].item<float>());
   }
   return p;
 }

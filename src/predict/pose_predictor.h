@@ -7,6 +7,7 @@
 
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
+#include <torch/torch.h>
 
 #include <string>
 #include <vector>
@@ -32,8 +33,14 @@ struct Pose {
 
 class PosePredictor {
  public:
-  // Loads the model into OpenCV DNN; errors name the file.
-  explicit PosePredictor(const OnnxModel& m);
+  // Loads the model into OpenCV DNN; errors name the file. With a flip
+  // permutation (Schema::flip_permutation(); empty: off), every pass also
+  // runs the mirrored crop, maps it back (x mirrored, each joint from its
+  // left/right partner) and averages: the heatmaps when decoding heatmaps
+  // (then one decode of the average), else the coordinates; visibility
+  // always. Flip test-time augmentation, as kplab eval --flip-test; twice the
+  // forward time.
+  explicit PosePredictor(const OnnxModel& m, std::vector<int64_t> flip_permutation = {});
 
   // The person in two passes, as BlazePose re-crops from the previous pose:
   // the whole frame (padded square) first, then the square the training
@@ -67,7 +74,15 @@ class PosePredictor {
   size_t forwards() const { return forward_ms_.size(); }
 
  private:
+  // One forward: coords (K x 2 input pixels), visibility (K) and, when
+  // decoding heatmaps, the heatmaps (K x H x H).
+  struct Raw {
+    torch::Tensor coords, visibility, heatmaps;
+  };
+  Raw forward(const cv::Mat& square, const std::string& source);
+
   OnnxModel model_;
+  std::vector<int64_t> flip_;
   cv::dnn::Net net_;
   std::vector<double> forward_ms_;
 };

@@ -35,6 +35,7 @@ nlohmann::json summary_json(const PredictOptions& o, PredictSetup& s, const Pose
                       {"reps", v.reps},
                       {"video", v.video}};
   if (s.classifier) j["classifier"] = o.classifier;
+  if (o.flip_test) j["flip_test"] = true;  // n_forward counts both passes of each crop
   if (s.detector)
     j["detector"] = {{"model", s.detector->path()},
                      {"input", {s.detector->input_height(), s.detector->input_width()}},
@@ -50,7 +51,7 @@ PredictSummary run_predict(const PredictOptions& o) {
   // Everything that can be checked is checked before anything is written.
   check_predict_options(o);
   PredictSetup s = load_predict_setup(o);
-  PosePredictor predictor(s.model);
+  PosePredictor predictor(s.model, o.flip_test ? s.schema.flip_permutation() : std::vector<int64_t>{});
 
   CreatedFolders folders;
   folders.make(o.out);

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "data/heatmap_codec.h"
+#include "data/schema.h"
 #include "export/export_model.h"
 #include "export/onnx_graph.h"
 #include "models/registry.h"
@@ -396,6 +399,45 @@ TEST_F(PredictCli, HeatmapDecoderReadsThePeaksAsEvalDoesAndIsTheDefaultWhenHeatm
   EXPECT_TRUE(has(err, "heatmaps")) << err;
   const std::string bad = expect_failure("--input " + quote(img) + " --decoder peaks", "--decoder");
   EXPECT_TRUE(has(bad, "'peaks'")) << bad;
+}
+
+// --flip-test averages each crop's prediction with its mirror image's, mapped
+// back, so its output is mirror-equivariant by construction: the mirrored
+// photo gives the mirrored skeleton with left and right exchanged. The
+// untrained model alone is not, which is what makes the check bite.
+TEST_F(PredictCli, FlipTestMakesThePredictionMirrorEquivariant) {
+  const std::string img = tmp_.file("square.png"), mirrored_img = tmp_.file("mirrored.png");
+  write_png(img, kSize, kSize, 7);
+  cv::Mat mirrored;
+  cv::flip(cv::imread(img), mirrored, 1);
+  cv::imwrite(mirrored_img, mirrored);
+  const std::vector<int64_t> flip = load_schema(lsp_schema()).flip_permutation();
+  for (const std::string& graph : {model(), dir_->file("lite_heatmaps.onnx")}) {
+    SCOPED_TRACE(graph);
+    auto points = [&](const std::string& image, const std::string& name, const std::string& extra) {
+      const std::string out = tmp_.file(name);
+      Result r = predict("--crop frame --keypoints-only --input " + quote(image) + " --out " + quote(out) + " " + extra,
+                         graph);
+      EXPECT_EQ(r.code, 0) << r.err;
+      return csv_points(out + "/keypoints.csv");
+    };
+    const std::string tag = std::to_string(graph.size());
+    const std::string json = tmp_.file("flip" + tag + ".json");
+    auto a = points(img, "a" + tag, "--flip-test --json " + quote(json));
+    auto b = points(mirrored_img, "b" + tag, "--flip-test");
+    auto plain_a = points(img, "pa" + tag, ""), plain_b = points(mirrored_img, "pb" + tag, "");
+    double worst_plain = 0;
+    for (int j = 0; j < kJoints; ++j) {
+      const auto& partner = a[flip[j]];
+      EXPECT_NEAR(b[j].first, kSize - 1 - partner.first, 0.02) << j;
+      EXPECT_NEAR(b[j].second, partner.second, 0.02) << j;
+      worst_plain = std::max(worst_plain, std::abs(plain_b[j].first - (kSize - 1 - plain_a[flip[j]].first)));
+    }
+    EXPECT_GT(worst_plain, 0.1) << "the model alone is mirror-equivariant: the check above proves nothing";
+    const auto summary = nlohmann::json::parse(slurp(json));
+    EXPECT_EQ(summary["flip_test"], true);
+    EXPECT_EQ(summary["n_forward"], 2);  // the crop and its mirror image
+  }
 }
 
 TEST_F(PredictCli, TwoPassReCropsAroundTheJointsAndFlagsLowConfidence) {

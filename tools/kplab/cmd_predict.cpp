@@ -25,6 +25,9 @@ void add_options(cxxopts::Options& opts, PredictOptions& o) {
       ("decoder", "auto (the heatmaps' peaks when the model outputs heatmaps, else its coords), heatmap or regression",
        cxxopts::value<std::string>(o.decoder)->default_value("auto"))
       ("min-visibility", "joints below this visibility are not drawn and void their angles", cxxopts::value<double>(o.min_visibility)->default_value("0.5"))
+      ("flip-test", "flip test-time augmentation: also run each crop mirrored, map it back (left and right\n"
+       "joints swapped) and average (the heatmaps when decoding heatmaps); twice the forward time",
+       cxxopts::value<bool>(o.flip_test)->default_value("false"))
       ("save-frames", "also write each video frame's overlay to OUT/frames/", cxxopts::value<bool>(o.save_frames)->default_value("false"))
       ("rep-angle", "repetition signal: knees (mean of left and right knee, whichever are seen), hips, left_knee, right_knee, left_hip or right_hip",
        cxxopts::value<std::string>(o.rep_angle)->default_value("knees"))
