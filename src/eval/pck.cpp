@@ -25,32 +25,41 @@ std::pair<torch::Tensor, torch::Tensor> reference_lengths(const torch::Tensor& t
   return {len, v.select(1, reference[0]) & v.select(1, reference[1]) & (len > 0)};
 }
 
+// pred, truth as float64 and visible as bool, on the CPU.
+struct OnCpu {
+  torch::Tensor p, t, v;
+};
+OnCpu on_cpu(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible) {
+  return {pred.detach().to(torch::kCPU, torch::kFloat64), truth.detach().to(torch::kCPU, torch::kFloat64),
+          visible.detach().to(torch::kCPU) != 0};
+}
+
+// The result from N x K masks of correct and counted joints.
+PckResult tally(const torch::Tensor& correct, const torch::Tensor& counted, const torch::Tensor& usable) {
+  PckResult r;
+  r.samples_used = usable.sum().item<int64_t>();
+  r.samples_excluded = usable.size(0) - r.samples_used;
+  r.joints_counted = counted.sum().item<int64_t>();
+  r.mean = r.joints_counted > 0 ? correct.sum().item<double>() / r.joints_counted : 0.0;
+  torch::Tensor per_count = counted.sum(0), per_correct = correct.sum(0);
+  for (int64_t j = 0; j < counted.size(1); ++j) {
+    int64_t c = per_count[j].item<int64_t>();
+    r.per_joint.push_back(c > 0 ? per_correct[j].item<double>() / c : -1.0);
+  }
+  return r;
+}
+
 }  // namespace
 
 PckResult pck(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
               std::array<int, 2> reference, double alpha) {
   check_shapes(pred, truth, visible, reference);
-  const int64_t k = pred.size(1);
-  torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
-  torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
-  torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
-
+  const auto [p, t, v] = on_cpu(pred, truth, visible);
   auto [ref_len, usable] = reference_lengths(t, v, reference);
   torch::Tensor dist = (p - t).norm(2, 2);                                                    // N x K
   torch::Tensor counted = v & usable.unsqueeze(1);
   torch::Tensor correct = (dist <= alpha * ref_len.unsqueeze(1)) & counted;
-
-  PckResult r;
-  r.samples_used = usable.sum().item<int64_t>();
-  r.samples_excluded = pred.size(0) - r.samples_used;
-  r.joints_counted = counted.sum().item<int64_t>();
-  r.mean = r.joints_counted > 0 ? correct.sum().item<double>() / r.joints_counted : 0.0;
-  torch::Tensor per_count = counted.sum(0), per_correct = correct.sum(0);
-  for (int64_t j = 0; j < k; ++j) {
-    int64_t c = per_count[j].item<int64_t>();
-    r.per_joint.push_back(c > 0 ? per_correct[j].item<double>() / c : -1.0);
-  }
-  return r;
+  return tally(correct, counted, usable);
 }
 
 namespace {
@@ -69,9 +78,7 @@ SwapForgivingPck pck_swap_forgiving(const torch::Tensor& pred, const torch::Tens
   check_shapes(pred, truth, visible, reference);
   const int64_t k = pred.size(1);
   torch::Tensor perm = checked_flip(flip, k, "swap-forgiving PCK");
-  torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
-  torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
-  torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
+  const auto [p, t, v] = on_cpu(pred, truth, visible);
   auto [ref_len, usable] = reference_lengths(t, v, reference);
   torch::Tensor limit = alpha * ref_len.unsqueeze(1);
   torch::Tensor t_mirror = t.index_select(1, perm), v_mirror = v.index_select(1, perm);
@@ -81,18 +88,7 @@ SwapForgivingPck pck_swap_forgiving(const torch::Tensor& pred, const torch::Tens
   torch::Tensor correct = torch::where(use_mirror.unsqueeze(1), mirrored, own);
   torch::Tensor counted = torch::where(use_mirror.unsqueeze(1), v_mirror, v) & usable.unsqueeze(1);
 
-  SwapForgivingPck r;
-  r.samples_mirrored = use_mirror.sum().item<int64_t>();
-  r.pck.samples_used = usable.sum().item<int64_t>();
-  r.pck.samples_excluded = pred.size(0) - r.pck.samples_used;
-  r.pck.joints_counted = counted.sum().item<int64_t>();
-  r.pck.mean = r.pck.joints_counted > 0 ? correct.sum().item<double>() / r.pck.joints_counted : 0.0;
-  torch::Tensor per_count = counted.sum(0), per_correct = correct.sum(0);
-  for (int64_t j = 0; j < k; ++j) {
-    int64_t c = per_count[j].item<int64_t>();
-    r.pck.per_joint.push_back(c > 0 ? per_correct[j].item<double>() / c : -1.0);
-  }
-  return r;
+  return {tally(correct, counted, usable), use_mirror.sum().item<int64_t>()};
 }
 
 SwapResult left_right_swaps(const torch::Tensor& pred, const torch::Tensor& truth, const torch::Tensor& visible,
@@ -100,9 +96,7 @@ SwapResult left_right_swaps(const torch::Tensor& pred, const torch::Tensor& trut
   check_shapes(pred, truth, visible, reference);
   const int64_t k = pred.size(1);
   torch::Tensor perm = checked_flip(flip, k, "left/right swaps");
-  torch::Tensor p = pred.detach().to(torch::kCPU, torch::kFloat64);
-  torch::Tensor t = truth.detach().to(torch::kCPU, torch::kFloat64);
-  torch::Tensor v = visible.detach().to(torch::kCPU) != 0;
+  const auto [p, t, v] = on_cpu(pred, truth, visible);
   torch::Tensor has_partner = perm != torch::arange(k, torch::kInt64);                   // K
   auto [ref_len, usable] = reference_lengths(t, v, reference);
   torch::Tensor counted = v & v.index_select(1, perm) & has_partner.unsqueeze(0) & usable.unsqueeze(1);
