@@ -24,6 +24,15 @@ std::string tensor_text(const torch::Tensor& t) {
   return std::string(reinterpret_cast<const char*>(c.data_ptr<uint8_t>()), c.numel());
 }
 
+// A library's message as the tail of a one-line error: its first non-blank
+// line, at most 160 characters.
+std::string first_line(const std::string& message) {
+  std::istringstream text(message);
+  std::string line;
+  while (std::getline(text, line) && line.find_first_not_of(" \t") == std::string::npos) {}
+  return line.substr(0, 160);
+}
+
 }  // namespace
 
 void save_checkpoint(const std::string& path, const Checkpoint& c, const torch::nn::Module& model,
@@ -81,7 +90,8 @@ static Checkpoint read_checkpoint(const VerifiedZip& zip, torch::nn::Module* mod
   try {
     archive.load_from(reinterpret_cast<const char*>(zip.bytes.data()), zip.bytes.size(), device);  // the bytes just checked
   } catch (const c10::Error& e) {
-    throw input_error(path, "checkpoint", "a kplab checkpoint", std::string("an unreadable file: ") + e.what_without_backtrace());
+    throw input_error(path, "checkpoint", "a kplab checkpoint",
+                      "an unreadable file (" + first_line(e.what_without_backtrace()) + ")");
   }
   auto read = [&](const char* key) {
     torch::Tensor t;
@@ -147,10 +157,8 @@ Checkpoint load_checkpoint(const std::string& path, torch::nn::Module* model, co
     throw;
   } catch (const std::exception& e) {
     const auto* c10 = dynamic_cast<const c10::Error*>(&e);
-    std::istringstream text(c10 ? c10->what_without_backtrace() : e.what());
-    std::string line;
-    while (std::getline(text, line) && line.find_first_not_of(" \t") == std::string::npos) {}
-    throw input_error(path, "checkpoint", "a readable kplab checkpoint", "an unreadable file (" + line.substr(0, 160) + ")");
+    throw input_error(path, "checkpoint", "a readable kplab checkpoint",
+                      "an unreadable file (" + first_line(c10 ? c10->what_without_backtrace() : e.what()) + ")");
   }
 }
 
