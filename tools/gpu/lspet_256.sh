@@ -20,8 +20,12 @@ device=${KPLAB_GPU_DEVICE:-cuda}
 precision=${KPLAB_GPU_PRECISION:-bf16}
 [ -f "$cache" ] || { echo "lspet_256: cache $cache not found" >&2; exit 1; }
 mkdir -p "$out"
+# The run folders stay in $work after the slot: while the machine is warm a
+# next call can continue a stopped run with `kplab train ... --out $work/NAME
+# --resume` (how ours_rot60 finished on 2026-11-30).
 work=$(mktemp -d)
 log() { echo "[$(date +%T)] $*" | tee -a "$work/slot.log"; }
+log "run folders in $work"
 
 { nvidia-smi 2>&1 || true; } > "$work/nvidia-smi.txt"
 kplab --version | tee -a "$work/slot.log"
