@@ -35,10 +35,11 @@ nlohmann::json metrics_for(const torch::Tensor& pred, const torch::Tensor& truth
   j["n_joints"] = p.joints_counted;
   j["samples_excluded"] = p.samples_excluded;
   // Diagnostics: which side, and whether the joint was visible in the image.
-  SwapResult swaps = left_right_swaps(pred, truth, vis, schema.flip_permutation(), schema.pck_torso, 0.2);
+  const std::vector<int64_t> flip = schema.flip_permutation();
+  SwapResult swaps = left_right_swaps(pred, truth, vis, flip, schema.pck_torso, 0.2);
   j["left_right_swaps@0.2"] = swaps.rate;
   j["left_right_swapped_joints"] = swaps.swapped;
-  const SwapForgivingPck forgiving = pck_swap_forgiving(pred, truth, vis, schema.flip_permutation(), schema.pck_torso, 0.2);
+  const SwapForgivingPck forgiving = pck_swap_forgiving(pred, truth, vis, flip, schema.pck_torso, 0.2);
   j["pck@0.2_swap_forgiving"] = forgiving.pck.mean;
   j["persons_scored_mirrored"] = forgiving.samples_mirrored;
   torch::Tensor labeled = vis != 0, occ = occluded != 0;

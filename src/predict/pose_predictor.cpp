@@ -126,10 +126,12 @@ Pose PosePredictor::run_square(const cv::Mat& square, const Letterbox& lb, const
     const HeatmapCodec codec{model_.size, static_cast<int>(model_.heatmap), 1.0f};
     xy = codec.decode(r.heatmaps.unsqueeze(0)).first[0].contiguous();
   }
+  const auto point = xy.accessor<float, 2>();
+  const auto visibility = r.visibility.accessor<float, 1>();
   Pose p;
   for (int64_t j = 0; j < model_.keypoints; ++j) {
-    p.points.push_back(lb.to_image(xy[j][0].item<float>(), xy[j][1].item<float>()));
-    p.visibility.push_back(r.visibility[j].item<float>());
+    p.points.push_back(lb.to_image(point[j][0], point[j][1]));
+    p.visibility.push_back(visibility[j]);
   }
   return p;
 }

@@ -45,7 +45,9 @@ LossValues compute_loss(const PoseOutput& out, const AugmentedBatch& labelled, c
   if (config.left_right == "swap_aware")
     swap = choose_left_right(out.heatmaps, labelled, codec, flip_perm, config.heatmap_kind);
   const AugmentedBatch& batch = swap.mirrored.defined() ? swap.batch : labelled;
-  LossInputs in{out, batch, {}, {}, flip_perm.to(out.heatmaps.device()), input_size, config.heatmap_kind, config.coord_kind};
+  // Swap-aware: the choice already encoded `batch`'s targets (undefined otherwise: encoded below when needed).
+  LossInputs in{out, batch, swap.heatmap_targets, swap.heatmap_weights, flip_perm.to(out.heatmaps.device()),
+                input_size, config.heatmap_kind, config.coord_kind};
   for (const LossTerm& t : loss_terms())
     if (t.needs_heatmap_targets && config.weight(t.name) > 0 && !in.heatmap_targets.defined())
       std::tie(in.heatmap_targets, in.heatmap_weights) = codec.encode(batch.keypoints, batch.visible);

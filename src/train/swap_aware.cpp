@@ -29,22 +29,28 @@ SwapChoice choose_left_right(const torch::Tensor& heatmap_logits, const Augmente
            "swap-aware targets: expected a flip permutation of ", batch.keypoints.size(1), " joints, found ",
            flip_perm.sizes());
   torch::NoGradGuard no_grad;
-  const torch::Tensor perm = flip_perm.to(batch.keypoints.device());
   const torch::Tensor logits = heatmap_logits.detach().to(torch::kFloat32);
   auto [targets, weights] = codec.encode(batch.keypoints, batch.visible);
   targets = targets.to(logits.device());
   weights = weights.to(logits.device());
-  const torch::Tensor as_labelled = per_person_loss(logits, targets, weights, heatmap_kind);
-  const torch::Tensor as_mirrored = per_person_loss(logits, targets.index_select(1, perm.to(logits.device())),
-                                                    weights.index_select(1, perm.to(logits.device())), heatmap_kind);
+  // The mirrored labels' targets are the labelled ones with the partners'
+  // channels exchanged: each joint's map depends on that joint alone.
+  const torch::Tensor perm = flip_perm.to(logits.device());
+  const torch::Tensor mirrored_targets = targets.index_select(1, perm), mirrored_weights = weights.index_select(1, perm);
   SwapChoice c;
-  c.mirrored = (as_mirrored < as_labelled).to(batch.keypoints.device());
-  auto pick = [&](const torch::Tensor& t) {
-    const torch::Tensor m = c.mirrored.view({-1, 1}).expand({t.size(0), t.size(1)});
-    return t.dim() == 3 ? torch::where(m.unsqueeze(2), t.index_select(1, perm), t)
-                        : torch::where(m, t.index_select(1, perm), t);
+  c.mirrored = per_person_loss(logits, mirrored_targets, mirrored_weights, heatmap_kind) <
+               per_person_loss(logits, targets, weights, heatmap_kind);
+  // Per person: `mirrored` where chosen, else `labelled` (any tensor with the batch first).
+  auto pick = [&](const torch::Tensor& labelled, const torch::Tensor& mirrored) {
+    std::vector<int64_t> shape(labelled.dim(), 1);
+    shape[0] = -1;
+    return torch::where(c.mirrored.to(labelled.device()).view(shape), mirrored, labelled);
   };
-  c.batch = AugmentedBatch{batch.images, pick(batch.keypoints), pick(batch.visible), pick(batch.occluded)};
+  auto pick_joints = [&](const torch::Tensor& t) { return pick(t, t.index_select(1, perm.to(t.device()))); };
+  c.batch = AugmentedBatch{batch.images, pick_joints(batch.keypoints), pick_joints(batch.visible),
+                           pick_joints(batch.occluded)};
+  c.heatmap_targets = pick(targets, mirrored_targets);
+  c.heatmap_weights = pick(weights, mirrored_weights);
   return c;
 }
 

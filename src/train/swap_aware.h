@@ -23,6 +23,9 @@ namespace kplab {
 struct SwapChoice {
   AugmentedBatch batch;   // the batch with the chosen persons' labels mirrored
   torch::Tensor mirrored; // B bool: which persons were
+  // The heatmap targets and weights of `batch` (HeatmapCodec::encode's), on
+  // the heatmaps' device: the loss uses them instead of encoding again.
+  torch::Tensor heatmap_targets, heatmap_weights;
 };
 
 // heatmap_logits B x K x H x W (the model's); heatmap_kind "bce" or "mse";

@@ -41,6 +41,10 @@ TEST(SwapAware, APersonTheModelSeesMirroredIsTrainedOnMirroredLabels) {
   // Every label of the person moves with its joint: the occlusion flag of joint 0 is now joint 1's.
   EXPECT_TRUE(torch::equal(c.batch.occluded[0], torch::tensor({0.f, 1.f, 0.f})));
   EXPECT_TRUE(torch::equal(c.batch.images, b.images));
+  // The targets handed to the loss are those of the chosen labels.
+  auto [targets, weights] = kCodec.encode(c.batch.keypoints, c.batch.visible);
+  EXPECT_TRUE(torch::equal(c.heatmap_targets, targets));
+  EXPECT_TRUE(torch::equal(c.heatmap_weights, weights));
   // The same with the MSE heatmap loss deciding.
   EXPECT_TRUE(choose_left_right(fitted_logits(seen), b, kCodec, kFlip, "mse").mirrored[0].item<bool>());
 }
