@@ -20,7 +20,8 @@ int eval(int argc, char** argv) {
                         "Evaluate a training run's best checkpoint (else its last; --checkpoint last: its final weights)\n"
                         "on a cache split: PCK@0.2 normalised by the torso (LSP protocol: left shoulder to right hip),\n"
                         "PCKh@0.5 (neck to head top), per-joint PCK, AUC of PCK over alpha in [0, 0.5], mean/median\n"
-                        "error in original-image pixels, left/right swaps and PCK of occluded vs unoccluded joints (where\n"
+                        "error in original-image pixels, left/right swaps, swap-forgiving PCK@0.2 (each person against\n"
+                        "the better of its labelled and mirrored truth) and PCK of occluded vs unoccluded joints (where\n"
                         "the dataset flags occlusion), over labeled joints only, for the regression and the heatmap decoder.\n");
   opts.add_options()
       ("run", "training run folder", cxxopts::value<std::string>())
