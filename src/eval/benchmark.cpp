@@ -12,6 +12,7 @@
 #include "core/threads.h"
 #include "eval/latency.h"
 #include "export/export_model.h"
+#include "infer/xnnpack_net.h"
 
 namespace kplab {
 
@@ -76,6 +77,8 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
   model.to(torch::kCPU);
 
   int64_t macs = -1;
+  std::string xnnpack_note;  // why the XNNPACK rows are missing, when they are
+  nlohmann::json xnnpack_profile;
   if (o.onnx) {
     TempFolder dir{std::filesystem::path(o.work_dir.empty() ? std::filesystem::temp_directory_path().string()
                                                             : o.work_dir) /
@@ -102,6 +105,17 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
           },
           o.warmup, o.repeats);
       results.push_back(row("opencv_dnn", b, "cpu", t));
+      // The same file in kplab's own runner (XNNPACK), when it covers the graph.
+      try {
+        XnnpackNet xnn(path, {}, threads);
+        LatencyStats tx = measure_latency([&] { xnn.forward(x.data_ptr<float>()); }, o.warmup, o.repeats);
+        results.push_back(row("kplab_xnnpack", b, "cpu", tx));
+        if (o.profile && b == 1) {
+          xnnpack_profile = {{"operations", xnn.summary()}, {"median_ms", xnn.profile(x.data_ptr<float>(), o.repeats)}};
+        }
+      } catch (const UnsupportedGraph& e) {
+        xnnpack_note = e.what();
+      }
     }
   }
   return {{"model", model.describe()["name"].as<std::string>()},
@@ -112,7 +126,9 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
           {"hardware", hardware_json(device.str(), threads)},
           {"warmup", o.warmup},
           {"repeats", o.repeats},
-          {"results", results}};
+          {"results", results},
+          {"kplab_xnnpack", xnnpack_note.empty() ? "covered" : xnnpack_note},
+          {"kplab_xnnpack_profile", xnnpack_profile}};
 }
 
 std::string libtorch_runtime(torch::MemoryFormat format) {

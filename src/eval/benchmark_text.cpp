@@ -17,6 +17,18 @@ std::string benchmark_text(const nlohmann::json& j) {
                           r["device"].get<std::string>().c_str(), static_cast<long long>(r["batch"].get<int64_t>()),
                           r["median_ms"].get<double>(), r["p90_ms"].get<double>(), r["p99_ms"].get<double>(),
                           r["images_per_s"].get<double>());
+  if (j.contains("kplab_xnnpack") && j["kplab_xnnpack"] != "covered")
+    text += "  kplab_xnnpack: not run: " + j["kplab_xnnpack"].get<std::string>() + "\n";
+  if (j.contains("kplab_xnnpack_profile") && j["kplab_xnnpack_profile"].is_object()) {
+    const auto& p = j["kplab_xnnpack_profile"];
+    text += "  kplab_xnnpack batch 1, median ms per operation kind (" + p["operations"].get<std::string>() + "):\n";
+    double total = 0;
+    for (const auto& [kind, ms] : p["median_ms"].items()) {
+      text += printf_string("    %-28s %7.3f\n", kind.c_str(), ms.get<double>());
+      total += ms.get<double>();
+    }
+    text += printf_string("    %-28s %7.3f\n", "(sum)", total);
+  }
   return text;
 }
 

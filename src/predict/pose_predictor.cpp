@@ -7,14 +7,30 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/threads.h"
 #include "data/heatmap_codec.h"
 
 namespace kplab {
 
-PosePredictor::PosePredictor(const OnnxModel& m, std::vector<int64_t> flip_permutation)
+PosePredictor::PosePredictor(const OnnxModel& m, std::vector<int64_t> flip_permutation, const std::string& runtime)
     : model_(m), flip_(std::move(flip_permutation)) {
   KP_CHECK(flip_.empty() || static_cast<int64_t>(flip_.size()) == m.keypoints, m.path,
            ": flip test: expected the schema's flip permutation of ", m.keypoints, " joints, found ", flip_.size());
+  KP_CHECK(runtime == "auto" || runtime == "xnnpack" || runtime == "opencv-dnn",
+           "--runtime: expected auto, xnnpack or opencv-dnn, found '", runtime, "'");
+  if (runtime != "opencv-dnn") {
+    std::vector<std::string> names = {"coords", "visibility"};
+    if (m.decoder == "heatmap") names.push_back("heatmaps");
+    try {
+      xnn_ = std::make_unique<XnnpackNet>(m.path, names, default_threads());
+      runtime_ = "xnnpack";
+      return;
+    } catch (const UnsupportedGraph& e) {
+      if (runtime == "xnnpack") throw;
+      runtime_note_ = e.what();
+    }
+  }
+  runtime_ = "opencv-dnn";
   try {
     net_ = cv::dnn::readNetFromONNX(m.path);
     net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
@@ -76,6 +92,18 @@ Pose PosePredictor::run_centred(const cv::Mat& bgr, float cx, float cy, float si
 PosePredictor::Raw PosePredictor::forward(const cv::Mat& square, const std::string& source) {
   // RGB in [0, 1], N x 3 x S x S: what the export's metadata states.
   const cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 255, cv::Size(), cv::Scalar(), true, false, CV_32F);
+  const int64_t k = model_.keypoints;
+  if (xnn_) {
+    const auto t0 = std::chrono::steady_clock::now();
+    xnn_->forward(blob.ptr<float>());
+    forward_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    auto tensor = [&](const std::string& name, std::vector<int64_t> shape) {
+      return torch::from_blob(const_cast<float*>(xnn_->output(name, nullptr)), shape, torch::kFloat32).clone();
+    };
+    Raw r{tensor("coords", {k, 2}), tensor("visibility", {k}), torch::Tensor()};
+    if (model_.decoder == "heatmap") r.heatmaps = tensor("heatmaps", {k, model_.heatmap, model_.heatmap});
+    return r;
+  }
   std::vector<cv::Mat> outs;
   const auto t0 = std::chrono::steady_clock::now();
   try {
@@ -87,7 +115,6 @@ PosePredictor::Raw PosePredictor::forward(const cv::Mat& square, const std::stri
     throw Error(str(model_.path, ": OpenCV DNN forward on ", source, ": ", one_line(e.what())));
   }
   forward_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-  const int64_t k = model_.keypoints;
   KP_CHECK(outs.size() >= 2 && outs[0].total() == static_cast<size_t>(2 * k) &&
                outs[1].total() == static_cast<size_t>(k) && outs[0].depth() == CV_32F && outs[1].depth() == CV_32F,
            model_.path, ": OpenCV DNN: expected float outputs of ", 2 * k, " and ", k, " values");
@@ -135,6 +162,8 @@ Pose PosePredictor::run_square(const cv::Mat& square, const Letterbox& lb, const
   }
   return p;
 }
+
+PosePredictor::~PosePredictor() = default;
 
 double PosePredictor::mean_forward_ms() const {
   if (forward_ms_.empty()) return 0;

@@ -1,5 +1,6 @@
-// A pose model exported by kplab, run in OpenCV DNN (the runtime path phones
-// use, not LibTorch) on photos and video frames: the whole frame, two passes
+// A pose model exported by kplab, run from its exported graph (the file a
+// phone gets, not LibTorch) by kplab's XNNPACK runner or OpenCV DNN, on photos
+// and video frames: the whole frame, two passes
 // (a re-crop around the joints found, as BlazePose re-crops from the previous
 // pose), tracking in a video, or top-down on a given box. Keypoints come back
 // in the photo's pixels.
@@ -9,9 +10,11 @@
 #include <opencv2/dnn.hpp>
 #include <torch/torch.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "infer/xnnpack_net.h"
 #include "predict/crop_square.h"
 #include "predict/onnx_pose_model.h"
 
@@ -40,7 +43,19 @@ class PosePredictor {
   // (then one decode of the average), else the coordinates; visibility
   // always. Flip test-time augmentation, as kplab eval --flip-test; twice the
   // forward time.
-  explicit PosePredictor(const OnnxModel& m, std::vector<int64_t> flip_permutation = {});
+  //
+  // `runtime`: "xnnpack" runs the graph in kplab's XNNPACK runner
+  // (infer/xnnpack_net.h, refusing a graph it does not cover), "opencv-dnn"
+  // in OpenCV DNN, "auto" the runner when it covers the graph, else OpenCV
+  // DNN (runtime_note() says why). Both on default_threads() threads.
+  explicit PosePredictor(const OnnxModel& m, std::vector<int64_t> flip_permutation = {},
+                         const std::string& runtime = "auto");
+  ~PosePredictor();
+
+  // "xnnpack" or "opencv-dnn": what runs the graph.
+  const std::string& runtime() const { return runtime_; }
+  // Why auto fell back to OpenCV DNN ("" when it did not).
+  const std::string& runtime_note() const { return runtime_note_; }
 
   // The person in two passes, as BlazePose re-crops from the previous pose:
   // the whole frame (padded square) first, then the square the training
@@ -83,7 +98,9 @@ class PosePredictor {
 
   OnnxModel model_;
   std::vector<int64_t> flip_;
-  cv::dnn::Net net_;
+  std::string runtime_, runtime_note_;
+  std::unique_ptr<XnnpackNet> xnn_;  // when runtime_ is "xnnpack"
+  cv::dnn::Net net_;                 // when it is "opencv-dnn"
   std::vector<double> forward_ms_;
 };
 

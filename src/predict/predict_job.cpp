@@ -1,5 +1,6 @@
 #include "predict/predict_job.h"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "core/error.h"
@@ -30,7 +31,7 @@ nlohmann::json summary_json(const PredictOptions& o, PredictSetup& s, const Pose
                       {"outputs", written},
                       {"forward_ms_mean", predictor.mean_forward_ms()},
                       {"n_forward", predictor.forwards()},
-                      {"runtime", "opencv-dnn"},
+                      {"runtime", predictor.runtime()},
                       {"decoder", s.model.decoder},
                       {"reps", v.reps},
                       {"video", v.video}};
@@ -51,7 +52,9 @@ PredictSummary run_predict(const PredictOptions& o) {
   // Everything that can be checked is checked before anything is written.
   check_predict_options(o);
   PredictSetup s = load_predict_setup(o);
-  PosePredictor predictor(s.model, o.flip_test ? s.schema.flip_permutation() : std::vector<int64_t>{});
+  PosePredictor predictor(s.model, o.flip_test ? s.schema.flip_permutation() : std::vector<int64_t>{}, o.runtime);
+  if (!predictor.runtime_note().empty())
+    std::fprintf(stderr, "note: OpenCV DNN runs this model: %s\n", predictor.runtime_note().c_str());
 
   CreatedFolders folders;
   folders.make(o.out);

@@ -20,6 +20,7 @@ struct PredictOptions {
   std::string decoder = "auto";  // auto, heatmap or regression
   double min_visibility = 0.5;   // joints below are not drawn and void their angles
   bool flip_test = false;        // also run the mirrored crop and average (pose_predictor.h)
+  std::string runtime = "auto";  // auto (XNNPACK where it covers the graph, else OpenCV DNN), xnnpack or opencv-dnn
   bool save_frames = false;      // video: also OUT/frames/NNNNNN.jpg
   std::string rep_angle = "knees";
   posture::RepCounterOptions reps;  // low, high (degrees) and window (frames) of the repetition count

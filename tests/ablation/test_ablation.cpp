@@ -195,7 +195,8 @@ TEST(BenchCli, RegistryModelJsonHasBothRuntimesAtEachBatch) {
   EXPECT_GT(j["parameters"].get<int64_t>(), 0);
   EXPECT_GT(j["macs"].get<int64_t>(), 0);
   EXPECT_EQ(j["hardware"]["threads"], 1);
-  ASSERT_EQ(j["results"].size(), 6u);
+  ASSERT_EQ(j["results"].size(), 8u);
+  EXPECT_EQ(j["kplab_xnnpack"], "covered");
   std::set<std::pair<std::string, int>> seen;
   for (const auto& r : j["results"]) {
     seen.insert({r["runtime"].get<std::string>(), r["batch"].get<int>()});
@@ -208,7 +209,9 @@ TEST(BenchCli, RegistryModelJsonHasBothRuntimesAtEachBatch) {
                                                           {"libtorch_channels_last", 1},
                                                           {"libtorch_channels_last", 2},
                                                           {"opencv_dnn", 1},
-                                                          {"opencv_dnn", 2}}));
+                                                          {"opencv_dnn", 2},
+                                                          {"kplab_xnnpack", 1},
+                                                          {"kplab_xnnpack", 2}}));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "export/onnx_graph.h"
 #include "export/runtimes.h"
 #include "export/tflite_lint.h"
+#include "infer/xnnpack_net.h"
 #include "models/registry.h"
 #include "support/cli_run.h"
 #include "support/temp_dir.h"
@@ -93,6 +94,34 @@ TEST_P(EveryModelExport, InferenceGraphWithoutHeatmapsLeavesOutTheHeatmapStages)
   EXPECT_LE((got.at("coords") - ref.at("coords")).abs().max().item<double>(), kTolerance);
 }
 
+// kplab's own runner (infer/xnnpack_net.h) on every registered model: the
+// convolutional ones match LibTorch as OpenCV DNN does, with all outputs and
+// with the deployed pair only; the ViT ones are refused by name (their
+// attention's Transpose/MatMul of activations, LayerNorm's Sqrt, GELU's
+// Erf), which is what makes predict fall back to OpenCV DNN.
+TEST_P(EveryModelExport, XnnpackRunnerMatchesLibTorchOrRefusesByName) {
+  TempDir dir;
+  PoseModel m = small_model(GetParam());
+  const std::string path = exported(*m, dir, true);
+  if (GetParam().find("vit") != std::string::npos) {
+    EXPECT_THROW(XnnpackNet(path, {}, 2), UnsupportedGraph);
+    return;
+  }
+  for (const std::vector<std::string> names :
+       {std::vector<std::string>{"coords", "visibility", "heatmaps"}, std::vector<std::string>{"coords", "visibility"}}) {
+    XnnpackNet net(path, names, 2);
+    for (const auto& input : parity_inputs(128)) {
+      auto ref = reference_outputs(*m, input, true);
+      auto got = net.forward(input);
+      ASSERT_EQ(got.size(), names.size());
+      for (const auto& name : names) {
+        ASSERT_EQ(got.at(name).sizes(), ref.at(name).sizes()) << name;
+        EXPECT_LE((got.at(name) - ref.at(name)).abs().max().item<double>(), kTolerance) << name;
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Registry, EveryModelExport, ::testing::ValuesIn(model_registry().names()),
                          [](const auto& info) { return info.param; });
 
@@ -110,7 +139,7 @@ TEST(ModelExport, BaseModelAt256WithK17MatchesInOpenCvDnn) {
 
 // coords_from: heatmap puts the soft-argmax in the graph (Reshape, Mul,
 // Softmax, MatMul): with and without the heatmap output, OpenCV DNN and ONNX
-// Runtime give LibTorch's coords (1e-3 px: a sum over 4,096 cells in
+// Runtime (and kplab's XNNPACK runner) give LibTorch's coords (1e-3 px: a sum over 4,096 cells in
 // another order) and probabilities (1e-4), and the lint stays clean.
 TEST(ModelExport, CoordsFromHeatmapMatchInOpenCvDnnAndOnnxRuntime) {
   TempDir dir;
@@ -126,10 +155,12 @@ TEST(ModelExport, CoordsFromHeatmapMatchInOpenCvDnnAndOnnxRuntime) {
       auto ref = reference_outputs(*m, input, heatmaps);
       auto cv = run_opencv_dnn(path, input, names);
       auto ort = run_onnxruntime(path, input, names, dir.path().string());
+      auto xnn = XnnpackNet(path, names, 2).forward(input);
       for (const auto& name : names) {
         const double bound = name == "coords" ? 1e-3 : kTolerance;
         EXPECT_LE((cv.at(name) - ref.at(name)).abs().max().item<double>(), bound) << name << " OpenCV DNN";
         EXPECT_LE((ort.at(name) - ref.at(name)).abs().max().item<double>(), bound) << name << " ONNX Runtime";
+        EXPECT_LE((xnn.at(name) - ref.at(name)).abs().max().item<double>(), bound) << name << " XNNPACK runner";
       }
     }
   }

@@ -19,6 +19,7 @@
 #include "export/onnx_graph.h"
 #include "export/runtimes.h"
 #include "export/tflite_lint.h"
+#include "infer/xnnpack_net.h"
 #include "support/expect_error.h"
 #include "support/temp_dir.h"
 
@@ -238,6 +239,43 @@ TEST_P(OnnxGraphParity, OnnxRuntimeMatchesTorch) {
     const double diff = max_abs(got.at(name), want);
     std::printf("[parity] %-20s %-6s ort    max|diff| = %.3g\n", c.name.c_str(), name.c_str(), diff);
     EXPECT_LE(diff, kTol) << c.name << " output " << name;
+  }
+}
+
+// kplab's own XNNPACK runner (src/infer): every case it covers matches torch;
+// the cases built from operators it does not cover are refused by name
+// (UnsupportedGraph, the fallback's signal), never run wrongly.
+TEST_P(OnnxGraphParity, XnnpackMatchesTorchOrRefusesTheOperatorByName) {
+  const std::map<std::string, std::string> refused = {{"conv_transpose", "ConvTranspose"},
+                                                      {"layer_norm_channels", "Sqrt"},
+                                                      {"gelu", "Erf"},
+                                                      {"attention", "Transpose"}};
+  Case c = cases().at(GetParam())();
+  TempDir dir;
+  const std::string path = dir.file(c.name + ".onnx");
+  save_model(*c.model, path, false);
+  if (refused.count(c.name)) {
+    try {
+      XnnpackNet net(path, {}, 1);
+      FAIL() << c.name << ": expected UnsupportedGraph";
+    } catch (const UnsupportedGraph& e) {
+      EXPECT_NE(std::string(e.what()).find("(" + refused.at(c.name) + ")"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+    return;
+  }
+  for (int threads : {1, 2}) {
+    XnnpackNet net(path, {}, threads);
+    const auto got = net.forward(c.input);
+    EXPECT_EQ(got.size(), c.expected.size());
+    for (const auto& [name, want] : c.expected) {
+      ASSERT_TRUE(got.count(name)) << name;
+      ASSERT_EQ(sizes(got.at(name)), sizes(want)) << name;
+      const double diff = max_abs(got.at(name), want);
+      std::printf("[parity] %-20s %-6s xnnpack max|diff| = %.3g (%d threads)\n", c.name.c_str(), name.c_str(), diff,
+                  threads);
+      EXPECT_LE(diff, kTol) << c.name << " output " << name;
+    }
   }
 }
 

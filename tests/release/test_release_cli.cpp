@@ -67,7 +67,8 @@ TEST(ReleaseCli, WritesWeightsOnnxExperimentAndACardMeasuredOnTheHeldOutSplit) {
   EXPECT_FALSE(card["release"]["commit"].get<std::string>().empty());
   std::set<std::string> runtimes;
   for (const auto& row : card["latency"]["results"]) runtimes.insert(row["runtime"].get<std::string>());
-  EXPECT_EQ(runtimes, (std::set<std::string>{"libtorch_eager", "libtorch_channels_last", "opencv_dnn", "litert_xnnpack"}));
+  EXPECT_EQ(runtimes, (std::set<std::string>{"libtorch_eager", "libtorch_channels_last", "opencv_dnn", "kplab_xnnpack",
+                                              "litert_xnnpack"}));
   // The phone's file: its size, converter, parity and layout are on the card.
   const auto& tf = card["tflite"];
   EXPECT_EQ(tf["bytes"].get<int64_t>(), static_cast<int64_t>(fs::file_size(out + "/model.tflite")));

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
@@ -399,6 +400,37 @@ TEST_F(PredictCli, HeatmapDecoderReadsThePeaksAsEvalDoesAndIsTheDefaultWhenHeatm
   EXPECT_TRUE(has(err, "heatmaps")) << err;
   const std::string bad = expect_failure("--input " + quote(img) + " --decoder peaks", "--decoder");
   EXPECT_TRUE(has(bad, "'peaks'")) << bad;
+}
+
+// --runtime: kplab's XNNPACK runner (the default where it covers the graph)
+// and OpenCV DNN read the same exported file to the same keypoints, heatmap
+// decoder included; the summary names the one that ran; a wrong name is refused.
+TEST_F(PredictCli, XnnpackRunnerIsTheDefaultAndAgreesWithOpenCvDnn) {
+  const std::string img = tmp_.file("square.png");
+  write_png(img, kSize, kSize, 9);
+  for (const std::string& graph : {model(), dir_->file("lite_heatmaps.onnx")}) {
+    SCOPED_TRACE(graph);
+    std::map<std::string, std::vector<std::pair<double, double>>> points;
+    for (const std::string runtime : {"auto", "xnnpack", "opencv-dnn"}) {
+      const std::string tag = runtime + std::to_string(graph.size());
+      const std::string out = tmp_.file("rt_" + tag), json = tmp_.file("rt_" + tag + ".json");
+      Result r = predict("--crop frame --keypoints-only --runtime " + runtime + " --input " + quote(img) + " --out " +
+                             quote(out) + " --json " + quote(json),
+                         graph);
+      ASSERT_EQ(r.code, 0) << r.err;
+      EXPECT_EQ(nlohmann::json::parse(slurp(json))["runtime"], runtime == "auto" ? "xnnpack" : runtime);
+      points[runtime] = csv_points(out + "/keypoints.csv");
+    }
+    ASSERT_EQ(points["xnnpack"].size(), static_cast<size_t>(kJoints));
+    for (int j = 0; j < kJoints; ++j) {
+      // Float sums in another order, then the CSV's two decimals.
+      EXPECT_NEAR(points["xnnpack"][j].first, points["opencv-dnn"][j].first, 0.03) << j;
+      EXPECT_NEAR(points["xnnpack"][j].second, points["opencv-dnn"][j].second, 0.03) << j;
+      EXPECT_EQ(points["auto"][j], points["xnnpack"][j]) << j;
+    }
+  }
+  const std::string bad = expect_failure("--input " + quote(img) + " --runtime tflite", "--runtime");
+  EXPECT_TRUE(has(bad, "'tflite'")) << bad;
 }
 
 // --flip-test averages each crop's prediction with its mirror image's, mapped

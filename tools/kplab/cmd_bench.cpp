@@ -36,6 +36,7 @@ int bench(int argc, char** argv) {
       ("device", "LibTorch device: cpu, cuda or cuda:N", cxxopts::value<std::string>(bo.device)->default_value("cpu"))
       ("with-heatmap", "ONNX graphs also output heatmaps (default: coords + visibility, as deployed)")
       ("no-onnx", "time LibTorch only")
+      ("profile", "also where kplab's XNNPACK runner spends a batch-1 forward, per operation kind")
       ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"target"});
@@ -50,6 +51,7 @@ int bench(int argc, char** argv) {
   bo.batches = r["batch"].as<std::vector<int64_t>>();
   bo.with_heatmap = r.count("with-heatmap") > 0;
   bo.onnx = r.count("no-onnx") == 0;
+  bo.profile = r.count("profile") > 0;
 
   const std::string target = r["target"].as<std::string>();
   std::vector<std::string> targets = {target};

@@ -25,6 +25,9 @@ void add_options(cxxopts::Options& opts, PredictOptions& o) {
       ("decoder", "auto (the heatmaps' peaks when the model outputs heatmaps, else its coords), heatmap or regression",
        cxxopts::value<std::string>(o.decoder)->default_value("auto"))
       ("min-visibility", "joints below this visibility are not drawn and void their angles", cxxopts::value<double>(o.min_visibility)->default_value("0.5"))
+      ("runtime", "what runs the exported graph: auto (kplab's XNNPACK runner when it covers the graph, else\n"
+       "OpenCV DNN), xnnpack (refuse graphs it does not cover) or opencv-dnn",
+       cxxopts::value<std::string>(o.runtime)->default_value("auto"))
       ("flip-test", "flip test-time augmentation: also run each crop mirrored, map it back (left and right\n"
        "joints swapped) and average (the heatmaps when decoding heatmaps); twice the forward time",
        cxxopts::value<bool>(o.flip_test)->default_value("false"))

@@ -1,0 +1,172 @@
+#include "infer/nhwc_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace kplab::nhwc {
+
+void from_nchw(const float* in, const Shape4& s, float* out) {
+  const int64_t hw = s.h * s.w;
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t c = 0; c < s.c; ++c) {
+      const float* src = in + (n * s.c + c) * hw;
+      float* dst = out + n * hw * s.c + c;
+      for (int64_t p = 0; p < hw; ++p) dst[p * s.c] = src[p];
+    }
+}
+
+void to_nchw(const float* in, const Shape4& s, float* out) {
+  const int64_t hw = s.h * s.w;
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t p = 0; p < hw; ++p) {
+      const float* src = in + (n * hw + p) * s.c;
+      float* dst = out + n * s.c * hw + p;
+      for (int64_t c = 0; c < s.c; ++c) dst[c * hw] = src[c];
+    }
+}
+
+void pad(const float* in, const Shape4& s, int64_t top, int64_t left, int64_t bottom, int64_t right, float* out) {
+  const int64_t oh = s.h + top + bottom, ow = s.w + left + right;
+  std::fill(out, out + s.n * oh * ow * s.c, 0.f);
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t y = 0; y < s.h; ++y)
+      std::memcpy(out + ((n * oh + y + top) * ow + left) * s.c, in + (n * s.h + y) * s.w * s.c,
+                  sizeof(float) * s.w * s.c);
+}
+
+namespace {
+
+// Source index pair and weight of output coordinate d (half-pixel centres,
+// clamped at the border as PyTorch and ONNX Runtime do).
+struct Tap {
+  int64_t i0, i1;
+  float t;
+};
+
+std::vector<Tap> taps(int64_t in, int64_t out) {
+  std::vector<Tap> v(out);
+  const double scale = static_cast<double>(in) / out;
+  for (int64_t d = 0; d < out; ++d) {
+    const double x = std::max(0.0, (d + 0.5) * scale - 0.5);
+    const int64_t i0 = std::min(static_cast<int64_t>(x), in - 1);
+    v[d] = {i0, std::min(i0 + 1, in - 1), static_cast<float>(x - i0)};
+  }
+  return v;
+}
+
+}  // namespace
+
+void resize_bilinear(const float* in, const Shape4& s, int64_t oh, int64_t ow, float* out, int64_t row_begin,
+                     int64_t row_end) {
+  const std::vector<Tap> ty = taps(s.h, oh), tx = taps(s.w, ow);
+  const int64_t c = s.c;
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int64_t n = row / oh, y = row % oh;
+    const float* img = in + n * s.h * s.w * c;
+    {
+      const float* r0 = img + ty[y].i0 * s.w * c;
+      const float* r1 = img + ty[y].i1 * s.w * c;
+      const float wy = ty[y].t;
+      float* o = out + ((n * oh + y) * ow) * c;
+      for (int64_t x = 0; x < ow; ++x, o += c) {
+        const float* a = r0 + tx[x].i0 * c;
+        const float* b = r0 + tx[x].i1 * c;
+        const float* d = r1 + tx[x].i0 * c;
+        const float* e = r1 + tx[x].i1 * c;
+        const float wx = tx[x].t;
+        for (int64_t k = 0; k < c; ++k) {
+          const float top = a[k] + (b[k] - a[k]) * wx;
+          const float bottom = d[k] + (e[k] - d[k]) * wx;
+          o[k] = top + (bottom - top) * wy;
+        }
+      }
+    }
+  }
+}
+
+void resize_nearest(const float* in, const Shape4& s, int64_t oh, int64_t ow, float* out, int64_t row_begin,
+                    int64_t row_end) {
+  const int64_t fy = oh / s.h, fx = ow / s.w, c = s.c;
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int64_t n = row / oh, y = row % oh;
+    const float* src = in + ((n * s.h + y / fy) * s.w) * c;
+    float* o = out + ((n * oh + y) * ow) * c;
+    for (int64_t x = 0; x < ow; ++x) std::memcpy(o + x * c, src + (x / fx) * c, sizeof(float) * c);
+  }
+}
+
+void add_relu(const float* a, const float* b, float* out, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) out[i] = std::max(a[i] + b[i], 0.f);
+}
+
+void global_average(const float* in, const Shape4& s, float* out) {
+  const int64_t hw = s.h * s.w;
+  for (int64_t n = 0; n < s.n; ++n) {
+    float* o = out + n * s.c;
+    std::fill(o, o + s.c, 0.f);
+    for (int64_t p = 0; p < hw; ++p) {
+      const float* src = in + (n * hw + p) * s.c;
+      for (int64_t c = 0; c < s.c; ++c) o[c] += src[c];
+    }
+    for (int64_t c = 0; c < s.c; ++c) o[c] /= static_cast<float>(hw);
+  }
+}
+
+void global_max(const float* in, const Shape4& s, float* out) {
+  const int64_t hw = s.h * s.w;
+  for (int64_t n = 0; n < s.n; ++n) {
+    float* o = out + n * s.c;
+    std::fill(o, o + s.c, -std::numeric_limits<float>::infinity());
+    for (int64_t p = 0; p < hw; ++p) {
+      const float* src = in + (n * hw + p) * s.c;
+      for (int64_t c = 0; c < s.c; ++c) o[c] = std::max(o[c], src[c]);
+    }
+  }
+}
+
+void channel_max(const float* in, const Shape4& s, float* out) {
+  const int64_t pixels = s.n * s.h * s.w;
+  for (int64_t p = 0; p < pixels; ++p) out[p] = *std::max_element(in + p * s.c, in + (p + 1) * s.c);
+}
+
+void concat_channels(const std::vector<const float*>& ins, const std::vector<int64_t>& channels, const Shape4& out_shape,
+                     float* out) {
+  const int64_t pixels = out_shape.n * out_shape.h * out_shape.w;
+  for (int64_t p = 0; p < pixels; ++p) {
+    float* o = out + p * out_shape.c;
+    for (size_t i = 0; i < ins.size(); ++i) {
+      std::memcpy(o, ins[i] + p * channels[i], sizeof(float) * channels[i]);
+      o += channels[i];
+    }
+  }
+}
+
+void depth_to_space(const float* in, const Shape4& s, int64_t b, float* out) {
+  // DCR: input channel (by * b + bx) * C' + c goes to output pixel (y*b + by, x*b + bx), channel c.
+  const int64_t oc = s.c / (b * b), oh = s.h * b, ow = s.w * b;
+  for (int64_t n = 0; n < s.n; ++n)
+    for (int64_t y = 0; y < s.h; ++y)
+      for (int64_t x = 0; x < s.w; ++x) {
+        const float* src = in + ((n * s.h + y) * s.w + x) * s.c;
+        for (int64_t by = 0; by < b; ++by)
+          for (int64_t bx = 0; bx < b; ++bx)
+            std::memcpy(out + ((n * oh + y * b + by) * ow + x * b + bx) * oc, src + (by * b + bx) * oc,
+                        sizeof(float) * oc);
+      }
+}
+
+void softmax_rows(const float* in, int64_t rows, int64_t cols, float* out) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* x = in + r * cols;
+    float* y = out + r * cols;
+    const float m = *std::max_element(x, x + cols);
+    float sum = 0;
+    for (int64_t i = 0; i < cols; ++i) sum += (y[i] = std::exp(x[i] - m));
+    const float inv = 1.f / sum;
+    for (int64_t i = 0; i < cols; ++i) y[i] *= inv;
+  }
+}
+
+}  // namespace kplab::nhwc
