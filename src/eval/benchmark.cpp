@@ -3,12 +3,14 @@
 #include <torch/cuda.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
 
 #include "core/error.h"
 #include "core/hardware.h"
+#include "core/text.h"
 #include "core/threads.h"
 #include "eval/latency.h"
 #include "export/export_model.h"
@@ -44,6 +46,13 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
   for (int64_t b : o.batches) KP_CHECK(b >= 1, "bench: --batch: expected sizes >= 1, found ", b);
   KP_CHECK(o.repeats >= 1 && o.warmup >= 0, "bench: expected repeats >= 1 and warmup >= 0, found ", o.repeats, " and ",
            o.warmup);
+  const std::vector<std::string> known = {"libtorch_eager", "libtorch_channels_last", "opencv_dnn", "kplab_xnnpack"};
+  for (const auto& r : o.runtimes)
+    KP_CHECK(std::find(known.begin(), known.end(), r) != known.end(), "bench: --runtimes: expected some of ",
+             join(known, ", "), "; found '", r, "'");
+  auto wanted = [&](const std::string& r) {
+    return o.runtimes.empty() || std::find(o.runtimes.begin(), o.runtimes.end(), r) != o.runtimes.end();
+  };
   const int threads = o.threads > 0 ? o.threads : default_threads();
   torch::set_num_threads(threads);
   cv::setNumThreads(threads);
@@ -60,6 +69,7 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
   // LibTorch in both memory layouts, computing what the ONNX graph computes.
   const torch::MemoryFormat entry_format = model.memory_format();
   for (torch::MemoryFormat format : {torch::MemoryFormat::Contiguous, torch::MemoryFormat::ChannelsLast}) {
+    if (!wanted(libtorch_runtime(format))) continue;
     model.set_memory_format(format);
     for (int64_t b : o.batches) {
       torch::Tensor x = onnx_export::parity_inputs(static_cast<int>(s), b)[1].to(device);
@@ -92,21 +102,23 @@ nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& o) {
       const std::string path = (dir.path / ("b" + std::to_string(b) + ".onnx")).string();
       auto report = onnx_export::export_onnx(model, path, eo);
       if (b == 1 || macs < 0) macs = report.macs / b;
-      cv::dnn::Net net = cv::dnn::readNetFromONNX(path);
       torch::Tensor x = onnx_export::parity_inputs(static_cast<int>(s), b)[1];
-      cv::Mat blob(std::vector<int>{static_cast<int>(b), 3, static_cast<int>(s), static_cast<int>(s)}, CV_32F,
-                   x.data_ptr<float>());
-      const std::vector<std::string> outputs = net.getUnconnectedOutLayersNames();
-      LatencyStats t = measure_latency(
-          [&] {
-            net.setInput(blob);
-            std::vector<cv::Mat> outs;
-            net.forward(outs, outputs);
-          },
-          o.warmup, o.repeats);
-      results.push_back(row("opencv_dnn", b, "cpu", t));
+      if (wanted("opencv_dnn")) {
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(path);
+        cv::Mat blob(std::vector<int>{static_cast<int>(b), 3, static_cast<int>(s), static_cast<int>(s)}, CV_32F,
+                     x.data_ptr<float>());
+        const std::vector<std::string> outputs = net.getUnconnectedOutLayersNames();
+        LatencyStats t = measure_latency(
+            [&] {
+              net.setInput(blob);
+              std::vector<cv::Mat> outs;
+              net.forward(outs, outputs);
+            },
+            o.warmup, o.repeats);
+        results.push_back(row("opencv_dnn", b, "cpu", t));
+      }
       // The same file in kplab's own runner (XNNPACK), when it covers the graph.
-      try {
+      if (wanted("kplab_xnnpack")) try {
         XnnpackNet xnn(path, {}, threads);
         LatencyStats tx = measure_latency([&] { xnn.forward(x.data_ptr<float>()); }, o.warmup, o.repeats);
         results.push_back(row("kplab_xnnpack", b, "cpu", tx));

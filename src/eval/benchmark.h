@@ -24,6 +24,9 @@ struct BenchOptions {
   std::string device = "cpu"; // LibTorch's device; OpenCV DNN always runs on the CPU
   bool with_heatmap = false;  // ONNX graphs also output heatmaps (else coords + visibility, as deployed)
   bool onnx = true;           // time the ONNX graph in OpenCV DNN too
+  // Which rows to time: libtorch_eager, libtorch_channels_last, opencv_dnn,
+  // kplab_xnnpack (empty: all; the last two need `onnx`).
+  std::vector<std::string> runtimes;
   bool profile = false;       // also where kplab's XNNPACK runner spends a batch-1 forward, per operation kind
   std::string work_dir;       // where the temporary ONNX files go (default: the system temp folder)
 };

@@ -7,14 +7,18 @@
 
 namespace kplab::nhwc {
 
-void from_nchw(const float* in, const Shape4& s, float* out) {
+void from_nchw(const float* in, const Shape4& s, float* out) { from_nchw_rows(in, s, out, 0, s.n * s.h); }
+
+void from_nchw_rows(const float* in, const Shape4& s, float* out, int64_t row_begin, int64_t row_end) {
   const int64_t hw = s.h * s.w;
-  for (int64_t n = 0; n < s.n; ++n)
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    const int64_t n = row / s.h, y = row % s.h;
+    float* dst = out + (n * hw + y * s.w) * s.c;
     for (int64_t c = 0; c < s.c; ++c) {
-      const float* src = in + (n * s.c + c) * hw;
-      float* dst = out + n * hw * s.c + c;
-      for (int64_t p = 0; p < hw; ++p) dst[p * s.c] = src[p];
+      const float* src = in + (n * s.c + c) * hw + y * s.w;
+      for (int64_t x = 0; x < s.w; ++x) dst[x * s.c + c] = src[x];
     }
+  }
 }
 
 void to_nchw(const float* in, const Shape4& s, float* out) {

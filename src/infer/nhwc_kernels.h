@@ -17,6 +17,8 @@ struct Shape4 {
 };
 
 void from_nchw(const float* in, const Shape4& s, float* out);  // NCHW -> NHWC
+// The same for rows [row_begin, row_end) of the N * H (a share of the work).
+void from_nchw_rows(const float* in, const Shape4& s, float* out, int64_t row_begin, int64_t row_end);
 void to_nchw(const float* in, const Shape4& s, float* out);    // NHWC -> NCHW
 
 // Zero padding of H and W (top, left, bottom, right).

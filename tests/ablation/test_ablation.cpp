@@ -214,5 +214,23 @@ TEST(BenchCli, RegistryModelJsonHasBothRuntimesAtEachBatch) {
                                                           {"kplab_xnnpack", 2}}));
 }
 
+// --runtimes times only the rows named (the paired rounds of
+// tools/bench_runtimes.sh time the runner alone); an unknown name is refused.
+TEST(BenchCli, RuntimesSelectsTheRowsAndRefusesUnknownNames) {
+  TempDir dir;
+  const std::string json = dir.file("b.json");
+  const test::CliResult run = test::run_kplab(
+      dir, "bench blazepose_lite --size 64 --batch 1 --threads 1 --warmup 1 --repeats 3 --runtimes kplab_xnnpack --profile "
+           "--json " + json);
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  nlohmann::json j = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(j["results"].size(), 1u);
+  EXPECT_EQ(j["results"][0]["runtime"], "kplab_xnnpack");
+  EXPECT_GT(j["kplab_xnnpack_profile"]["median_ms"]["convolution"].get<double>(), 0);
+  const test::CliResult bad = test::run_kplab(dir, "bench blazepose_lite --size 64 --runtimes tflite");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("'tflite'"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace kplab

@@ -21,7 +21,8 @@ int bench(int argc, char** argv) {
   BenchOptions bo;  // each option is read into its field
   tune_allocator();
   cxxopts::Options opts(argv[0],
-                        "Latency of LibTorch eager and of the exported ONNX graph in OpenCV DNN, same machine, same\n"
+                        "Latency of LibTorch eager and of the exported ONNX graph in OpenCV DNN and in kplab's XNNPACK\n"
+                        "runner (what predict runs), same machine, same\n"
                         "threads: warm-up, then timed repeats (median, p90, p99) at batch 1 and batch N; parameters and\n"
                         "MACs. CUDA timings (--device cuda) are synchronised; OpenCV DNN runs on the CPU.\n"
                         "TARGET: a run folder, an exported .onnx file, a registered model name, or 'all' (every\n"
@@ -36,6 +37,8 @@ int bench(int argc, char** argv) {
       ("device", "LibTorch device: cpu, cuda or cuda:N", cxxopts::value<std::string>(bo.device)->default_value("cpu"))
       ("with-heatmap", "ONNX graphs also output heatmaps (default: coords + visibility, as deployed)")
       ("no-onnx", "time LibTorch only")
+      ("runtimes", "time only these rows (comma-separated): libtorch_eager, libtorch_channels_last, opencv_dnn,\n"
+       "kplab_xnnpack (default: all)", cxxopts::value<std::vector<std::string>>(bo.runtimes))
       ("profile", "also where kplab's XNNPACK runner spends a batch-1 forward, per operation kind")
       ("json", "write the results as JSON here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
