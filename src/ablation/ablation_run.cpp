@@ -118,6 +118,10 @@ nlohmann::json measure_variant(const AblationSpec& spec, const AblationVariant& 
                         {"latency_torch_ms",  // kplab's LibTorch path on the CPU: channels-last
                          batch1_median_ms(bench, libtorch_runtime(parse_memory_format("auto", torch::kCPU)))},
                         {"latency_onnx_ms", batch1_median_ms(bench, "opencv_dnn")},
+                        // kplab predict's path: the exported graph in the XNNPACK runner (null when not covered)
+                        {"latency_kplab_ms", batch1_median_ms(bench, "kplab_xnnpack") > 0
+                                                 ? nlohmann::json(batch1_median_ms(bench, "kplab_xnnpack"))
+                                                 : nlohmann::json()},
                         {"train_seconds", training_seconds(run.string())},
                         {"epochs", epochs},
                         {"checkpoint", ev["checkpoint"]}};

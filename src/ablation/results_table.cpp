@@ -9,7 +9,7 @@ namespace kplab {
 
 const std::vector<std::string> kAblationColumns = {
     "variant", "status",  "model", "params", "macs", "pck@0.2", "pckh@0.5", "auc", "heatmap_pck@0.2",
-    "mean_px", "latency_torch_ms", "latency_onnx_ms", "train_seconds", "epochs", "hardware"};
+    "mean_px", "latency_torch_ms", "latency_onnx_ms", "latency_kplab_ms", "train_seconds", "epochs", "hardware"};
 
 namespace {
 
@@ -61,17 +61,19 @@ std::string results_markdown(const nlohmann::json& results) {
       << results.value("decoder", "regression") << " decoder; PCK@0.2 is torso-normalised (LSP protocol), "
       << "PCKh@0.5 head-normalised, AUC of PCK over alpha in [0, 0.5], labeled joints only. Latency: batch 1, "
       << "median of timed repeats after warm-up, on " << hardware_line(results.value("hardware", nlohmann::json()))
-      << "; ONNX = the exported coords + visibility graph in OpenCV DNN.\n\n";
-  out << "| variant | params | GMACs | PCK@0.2 | PCKh@0.5 | AUC | heatmap PCK@0.2 | LibTorch ms | ONNX ms | train min | "
-         "status |\n";
-  out << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+      << "; ONNX = the exported coords + visibility graph in OpenCV DNN, kplab = the same graph in kplab's XNNPACK "
+         "runner (what kplab predict runs).\n\n";
+  out << "| variant | params | GMACs | PCK@0.2 | PCKh@0.5 | AUC | heatmap PCK@0.2 | LibTorch ms | ONNX ms | kplab ms | "
+         "train min | status |\n";
+  out << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const auto& row : results["rows"]) {
     out << "| " << row.value("variant", "") << " | "
         << (row.contains("params") && row["params"].is_number() ? std::to_string(row["params"].get<int64_t>()) : "–")
         << " | " << cell(row, "macs", "%.3f", 1e-9) << " | " << cell(row, "pck@0.2", "%.1f%%", 100) << " | "
         << cell(row, "pckh@0.5", "%.1f%%", 100) << " | " << cell(row, "auc", "%.1f%%", 100) << " | "
         << cell(row, "heatmap_pck@0.2", "%.1f%%", 100) << " | " << cell(row, "latency_torch_ms", "%.2f") << " | "
-        << cell(row, "latency_onnx_ms", "%.2f") << " | " << cell(row, "train_seconds", "%.1f", 1.0 / 60) << " | "
+        << cell(row, "latency_onnx_ms", "%.2f") << " | " << cell(row, "latency_kplab_ms", "%.2f") << " | "
+        << cell(row, "train_seconds", "%.1f", 1.0 / 60) << " | "
         << row.value("status", "pending") << " |\n";
   }
   return out.str();

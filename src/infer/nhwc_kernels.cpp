@@ -161,6 +161,45 @@ void depth_to_space(const float* in, const Shape4& s, int64_t b, float* out) {
       }
 }
 
+void transpose(const float* in, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out) {
+  const size_t rank = shape.size();
+  std::vector<int64_t> in_strides(rank, 1), out_shape(rank), index(rank, 0);
+  for (size_t i = rank - 1; i > 0; --i) in_strides[i - 1] = in_strides[i] * shape[i];
+  for (size_t i = 0; i < rank; ++i) out_shape[i] = shape[perm[i]];
+  int64_t total = 1;
+  for (int64_t d : shape) total *= d;
+  // Walk the output in order; `index` is the output's multi-index.
+  for (int64_t o = 0; o < total; ++o) {
+    int64_t src = 0;
+    for (size_t i = 0; i < rank; ++i) src += index[i] * in_strides[perm[i]];
+    out[o] = in[src];
+    for (size_t i = rank; i-- > 0;) {
+      if (++index[i] < out_shape[i]) break;
+      index[i] = 0;
+    }
+  }
+}
+
+void matmul(const float* a, const float* b, int64_t batch, int64_t m, int64_t k, int64_t n, float* out) {
+  for (int64_t p = 0; p < batch; ++p) {
+    const float* A = a + p * m * k;
+    const float* B = b + p * k * n;
+    float* C = out + p * m * n;
+    std::fill(C, C + m * n, 0.f);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < k; ++j) {
+        const float v = A[i * k + j];
+        const float* row = B + j * n;
+        float* c = C + i * n;
+        for (int64_t q = 0; q < n; ++q) c[q] += v * row[q];
+      }
+  }
+}
+
+void erf(const float* in, int64_t count, float* out) {
+  for (int64_t i = 0; i < count; ++i) out[i] = std::erf(in[i]);
+}
+
 void softmax_rows(const float* in, int64_t rows, int64_t cols, float* out) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* x = in + r * cols;

@@ -52,6 +52,14 @@ void concat_channels(const std::vector<const float*>& ins, const std::vector<int
 // DepthToSpace, mode DCR, block b: s (C = b*b*C') -> N x C' x H*b x W*b.
 void depth_to_space(const float* in, const Shape4& s, int64_t b, float* out);
 
+// Row-major (ONNX order) helpers for the attention of the ViT blocks.
+// Transpose: out[i_perm[0], ...] = in[i_0, ...] as ONNX Transpose with `perm`.
+void transpose(const float* in, const std::vector<int64_t>& shape, const std::vector<int64_t>& perm, float* out);
+// Batched matrix product: `batch` products of (m x k) by (k x n), row-major.
+void matmul(const float* a, const float* b, int64_t batch, int64_t m, int64_t k, int64_t n, float* out);
+// erf() of each of `count` values.
+void erf(const float* in, int64_t count, float* out);
+
 // Softmax over the last axis of `rows` rows of `cols` values.
 void softmax_rows(const float* in, int64_t rows, int64_t cols, float* out);
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <set>
 
 #include "infer/nhwc_kernels.h"
@@ -259,6 +260,38 @@ std::vector<Step> XnnpackNet::Impl::plan(const onnx::GraphProto& g) {
       return n.input(i);
     };
 
+    // An operation written for ONNX's row-major order: 4-D inputs (kept
+    // NHWC) are put in that order first, a 4-D result back into NHWC after.
+    // Only the attention of the ViT blocks goes this way, on small tensors.
+    auto rowmajor_step = [&](const std::string& label, const std::vector<std::string>& ins,
+                             std::function<void(const std::vector<const float*>&, float*)> fn) {
+      steps.push_back({label, ins, {out}, [=, this] {
+                         std::vector<const float*> direct;
+                         std::vector<std::shared_ptr<std::vector<float>>> copies;
+                         std::vector<nhwc::Shape4> shapes4;
+                         for (const auto& v : ins) {
+                           const bool four = shape(v).size() == 4;
+                           copies.push_back(four ? std::make_shared<std::vector<float>>(numel(shape(v))) : nullptr);
+                           shapes4.push_back(four ? shape4(shape(v)) : nhwc::Shape4{0, 0, 0, 0});
+                           direct.push_back(buf(v));
+                         }
+                         const bool out4 = oshape.size() == 4;
+                         auto result = std::make_shared<std::vector<float>>(out4 ? numel(oshape) : 0);
+                         float* o = buf(out);
+                         const nhwc::Shape4 os = out4 ? shape4(oshape) : nhwc::Shape4{0, 0, 0, 0};
+                         return std::function<void()>([=] {
+                           std::vector<const float*> ptrs = direct;
+                           for (size_t i = 0; i < ptrs.size(); ++i)
+                             if (copies[i]) {
+                               nhwc::to_nchw(direct[i], shapes4[i], copies[i]->data());
+                               ptrs[i] = copies[i]->data();
+                             }
+                           fn(ptrs, out4 ? result->data() : o);
+                           if (out4) nhwc::from_nchw(result->data(), os, o);
+                         });
+                       }});
+    };
+
     if (op == "Pad") {
       const std::string x = activation(0);
       if (string_attr(n, "mode", "constant") != "constant") unsupported(n, "a non-constant padding mode");
@@ -334,15 +367,17 @@ std::vector<Step> XnnpackNet::Impl::plan(const onnx::GraphProto& g) {
                                    str("binding convolution ", n.name()));
                          return run_op(o);
                        }});
-    } else if (op == "Relu" || op == "Sigmoid") {
+    } else if (op == "Relu" || op == "Sigmoid" || op == "Sqrt") {
       const std::string x = activation(0);
-      steps.push_back({op == "Relu" ? "relu" : "sigmoid", {x}, {out}, [=, this] {
+      const xnn_unary_operator type = op == "Relu" ? xnn_unary_clamp : op == "Sigmoid" ? xnn_unary_sigmoid
+                                                                                       : xnn_unary_square_root;
+      std::string label = op == "Relu" ? "relu" : op == "Sigmoid" ? "sigmoid" : "square root";
+      steps.push_back({label, {x}, {out}, [=, this] {
                          xnn_operator_t o = nullptr;
                          xnn_unary_params params{};
                          params.clamp.min = 0.f;
                          params.clamp.max = kInf;
-                         check_xnn(xnn_create_unary_elementwise_nc(op == "Relu" ? xnn_unary_clamp : xnn_unary_sigmoid,
-                                                                   xnn_datatype_fp32, xnn_datatype_fp32,
+                         check_xnn(xnn_create_unary_elementwise_nc(type, xnn_datatype_fp32, xnn_datatype_fp32,
                                                                    op == "Relu" ? &params : nullptr, nullptr, nullptr,
                                                                    0, &o),
                                    str("creating ", op, " ", n.name()));
@@ -451,7 +486,7 @@ std::vector<Step> XnnpackNet::Impl::plan(const onnx::GraphProto& g) {
                          check_xnn(xnn_setup_max_pooling2d_nhwc_f32(o, buf(x), buf(out)), str("binding ", n.name()));
                          return run_op(o);
                        }});
-    } else if (op == "Gemm" || op == "MatMul") {
+    } else if (op == "Gemm" || (op == "MatMul" && is_constant(n.input(1)))) {
       const std::string a = activation(0);
       const std::vector<int64_t>& as = shape(a);
       torch::Tensor b = constant(n, 1).to(torch::kFloat32);
@@ -557,12 +592,38 @@ std::vector<Step> XnnpackNet::Impl::plan(const onnx::GraphProto& g) {
     } else if (op == "Softmax") {
       const std::string x = activation(0);
       const int64_t axis = int_attr(n, "axis", -1);
-      if (oshape.size() == 4 || (axis != -1 && axis != static_cast<int64_t>(oshape.size()) - 1))
-        unsupported(n, "a softmax other than over the last axis of a tensor that is not 4-D");
-      steps.push_back({"softmax", {x}, {out}, [=, this] {
-                         float *in = buf(x), *o = buf(out);
-                         const int64_t cols = oshape.back(), rows = numel(oshape) / cols;
-                         return std::function<void()>([=] { nhwc::softmax_rows(in, rows, cols, o); });
+      if (axis != -1 && axis != static_cast<int64_t>(oshape.size()) - 1) unsupported(n, "a softmax over another axis");
+      const int64_t cols = oshape.back(), rows = numel(oshape) / cols;
+      rowmajor_step("softmax", {x}, [rows, cols](const std::vector<const float*>& in, float* o) {
+        nhwc::softmax_rows(in[0], rows, cols, o);
+      });
+    } else if (op == "Transpose") {
+      const std::string x = activation(0);
+      const std::vector<int64_t> xs = shape(x);
+      std::vector<int64_t> perm = ints_attr(n, "perm", {});
+      if (perm.empty())
+        for (size_t i = xs.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+      rowmajor_step("transpose", {x}, [xs, perm](const std::vector<const float*>& in, float* o) {
+        nhwc::transpose(in[0], xs, perm, o);
+      });
+    } else if (op == "MatMul" && !is_constant(n.input(1))) {
+      // Two activations (attention): batched, same leading dimensions.
+      const std::string a = activation(0), b = activation(1);
+      const std::vector<int64_t>&as = shape(a), &bs = shape(b);
+      if (as.size() < 2 || as.size() != bs.size() || !std::equal(as.begin(), as.end() - 2, bs.begin()) ||
+          as.back() != bs[bs.size() - 2])
+        unsupported(n, str("a product of ", shape_str(as), " and ", shape_str(bs)));
+      const int64_t m = as[as.size() - 2], k = as.back(), cols = bs.back(), batch = numel(as) / (m * k);
+      rowmajor_step("matmul", {a, b}, [=](const std::vector<const float*>& in, float* o) {
+        nhwc::matmul(in[0], in[1], batch, m, k, cols, o);
+      });
+    } else if (op == "Erf") {
+      const std::string x = activation(0);
+      const int64_t count = numel(oshape);
+      steps.push_back({"erf", {x}, {out}, [=, this] {  // elementwise: either layout
+                         const float* in = buf(x);
+                         float* o = buf(out);
+                         return std::function<void()>([=] { nhwc::erf(in, count, o); });
                        }});
     } else if (op == "Flatten" || op == "Reshape" || op == "Identity") {
       const std::string x = activation(0);

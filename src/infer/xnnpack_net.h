@@ -13,13 +13,16 @@
 // reused by liveness before the first forward. A forward is then one
 // transpose and a list of operator runs.
 //
-// Covers the operators of kplab's convolutional models (Conv, Pad, Relu,
-// Sigmoid, Add, Sub, Mul, Div, MaxPool, Resize, GlobalAveragePool,
+// Covers the operators of kplab's models (Conv, Pad, Relu, Sigmoid, Sqrt,
+// Erf, Add, Sub, Mul, Div, MaxPool, Resize, GlobalAveragePool,
 // GlobalMaxPool, ReduceMax over channels, Concat over channels,
-// DepthToSpace, Flatten, Reshape, Gemm, MatMul by a constant, Softmax,
-// Identity). A graph with anything else (the ViT blocks' attention, say) is
-// refused with UnsupportedGraph naming the operator; callers fall back to
-// OpenCV DNN and say so.
+// DepthToSpace, Flatten, Reshape, Transpose, Gemm, MatMul, Softmax,
+// Identity): the graphs of every registered model. The attention of the ViT
+// blocks (Transpose, MatMul of two activations, a 4-D Softmax) runs as small
+// loops in ONNX's row-major order. A graph with anything else (ConvTranspose,
+// say) is refused with
+// UnsupportedGraph naming the operator; callers fall back to OpenCV DNN and
+// say so.
 #pragma once
 
 #include <torch/torch.h>

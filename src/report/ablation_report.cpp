@@ -30,7 +30,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const char* const kNumericFields[] = {"params", "macs", "pck@0.2", "pckh@0.5", "auc",
-                                      "latency_torch_ms", "latency_onnx_ms", "train_seconds"};
+                                      "latency_torch_ms", "latency_onnx_ms", "latency_kplab_ms", "train_seconds"};
 
 // What one done variant contributes to the charts.
 struct Variant {
@@ -99,8 +99,9 @@ void add_facts(HtmlPage& page, const AblationResults& results, size_t n_done, co
 // Every row, as results.json has it (PCK from the evaluation where results.json has none).
 Table results_table(const AblationResults& results, const std::vector<Variant>& done, const Variant* best) {
   Table t;
-  t.header = {"variant", "params", "MACs", "PCK@0.2", "PCKh@0.5", "AUC", "LibTorch ms", "ONNX ms", "train time", "status"};
-  t.numeric = {false, true, true, true, true, true, true, true, true, false};
+  t.header = {"variant", "params",      "MACs",    "PCK@0.2",  "PCKh@0.5",   "AUC",
+              "LibTorch ms", "ONNX ms", "kplab ms", "train time", "status"};
+  t.numeric = {false, true, true, true, true, true, true, true, true, true, false};
   for (const AblationRow& row : results.rows) {
     const Variant* v = variant_of(row, done);
     auto metric = [&](const char* key) {
@@ -113,6 +114,7 @@ Table results_table(const AblationResults& results, const std::vector<Variant>& 
                       si_text(number_or_nan(row.fields, "macs")), TableCell(metric("pck@0.2"), is_best ? "best" : ""),
                       metric("pckh@0.5"), metric("auc"), fixed(number_or_nan(row.fields, "latency_torch_ms"), 2),
                       fixed(number_or_nan(row.fields, "latency_onnx_ms"), 2),
+                      fixed(number_or_nan(row.fields, "latency_kplab_ms"), 2),
                       duration_text(number_or_nan(row.fields, "train_seconds")),
                       TableCell(row.status, "badge " + row.status)});
     t.row_class.push_back(row.status == "done" ? "" : "muted");
@@ -134,16 +136,22 @@ std::string results_html(const AblationResults& results, const std::vector<Varia
   return table;
 }
 
-// One point per done variant: ONNX latency (LibTorch where there is none,
-// marked) against PCK@0.2. Counts those that lack either in `missing`.
+// One point per done variant: the latency of kplab's path (the XNNPACK
+// runner; OpenCV DNN, then LibTorch, where there is none, marked) against
+// PCK@0.2. Counts those that lack either in `missing`.
 std::vector<ScatterPoint> latency_points(const std::vector<Variant>& done, int& missing) {
   std::vector<ScatterPoint> points;
   missing = 0;
   for (size_t i = 0; i < done.size(); ++i) {
     const AblationRow& row = *done[i].row;
-    double x = number_or_nan(row.fields, "latency_onnx_ms");
+    double x = number_or_nan(row.fields, "latency_kplab_ms");
     std::string label = row.variant;
     if (!std::isfinite(x)) {
+      x = number_or_nan(row.fields, "latency_onnx_ms");
+      label += " (OpenCV DNN)";
+    }
+    if (!std::isfinite(x)) {
+      label = row.variant;
       x = number_or_nan(row.fields, "latency_torch_ms");
       label += " (LibTorch)";
     }
@@ -156,7 +164,7 @@ std::vector<ScatterPoint> latency_points(const std::vector<Variant>& done, int& 
 std::string latency_chart(const std::vector<ScatterPoint>& points) {
   ChartFrame so;
   so.title = "Latency against accuracy";
-  so.x_label = "batch-1 latency, ms (ONNX graph in OpenCV DNN; LibTorch where marked)";
+  so.x_label = "batch-1 latency, ms (exported graph in kplab's XNNPACK runner; others where marked)";
   so.y_label = "PCK@0.2";
   so.percent_y = true;
   // Latency from zero (a ratio scale: twice as far is twice as slow); PCK

@@ -135,6 +135,7 @@ TEST(AblateCli, TwoVariantsTrainEvaluateBenchmarkAndResume) {
                             "train_seconds"})
       EXPECT_TRUE(row[key].is_number()) << key << " in " << row.dump();
     EXPECT_GT(row["latency_onnx_ms"].get<double>(), 0);
+    EXPECT_GT(row["latency_kplab_ms"].get<double>(), 0);
     EXPECT_TRUE(std::filesystem::exists(out + "/" + row["variant"].get<std::string>() + "/eval.json"));
   }
   EXPECT_EQ(r["rows"][0]["variant"], "avg");

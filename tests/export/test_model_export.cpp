@@ -94,19 +94,13 @@ TEST_P(EveryModelExport, InferenceGraphWithoutHeatmapsLeavesOutTheHeatmapStages)
   EXPECT_LE((got.at("coords") - ref.at("coords")).abs().max().item<double>(), kTolerance);
 }
 
-// kplab's own runner (infer/xnnpack_net.h) on every registered model: the
-// convolutional ones match LibTorch as OpenCV DNN does, with all outputs and
-// with the deployed pair only; the ViT ones are refused by name (their
-// attention's Transpose/MatMul of activations, LayerNorm's Sqrt, GELU's
-// Erf), which is what makes predict fall back to OpenCV DNN.
-TEST_P(EveryModelExport, XnnpackRunnerMatchesLibTorchOrRefusesByName) {
+// kplab's own runner (infer/xnnpack_net.h) on every registered model (the
+// ViT blocks' attention included): LibTorch's outputs, as OpenCV DNN gives
+// them, with all outputs and with the deployed pair only.
+TEST_P(EveryModelExport, XnnpackRunnerMatchesLibTorch) {
   TempDir dir;
   PoseModel m = small_model(GetParam());
   const std::string path = exported(*m, dir, true);
-  if (GetParam().find("vit") != std::string::npos) {
-    EXPECT_THROW(XnnpackNet(path, {}, 2), UnsupportedGraph);
-    return;
-  }
   for (const std::vector<std::string> names :
        {std::vector<std::string>{"coords", "visibility", "heatmaps"}, std::vector<std::string>{"coords", "visibility"}}) {
     XnnpackNet net(path, names, 2);

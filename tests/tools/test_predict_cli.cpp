@@ -30,6 +30,7 @@
 #include "export/onnx_graph.h"
 #include "models/registry.h"
 #include "support/cli_run.h"
+#include "support/onnx_by_hand.h"
 #include "support/detector_onnx.h"
 #include "support/temp_dir.h"
 #include "support/tiny_run.h"
@@ -431,6 +432,60 @@ TEST_F(PredictCli, XnnpackRunnerIsTheDefaultAndAgreesWithOpenCvDnn) {
   }
   const std::string bad = expect_failure("--input " + quote(img) + " --runtime tflite", "--runtime");
   EXPECT_TRUE(has(bad, "'tflite'")) << bad;
+}
+
+// A graph the runner does not cover (a Tanh on the coordinates, built by
+// hand): auto runs it in OpenCV DNN and says why on stderr; --runtime
+// xnnpack refuses it, naming the node.
+TEST_F(PredictCli, AGraphTheRunnerDoesNotCoverFallsBackToOpenCvDnnWithANote) {
+  namespace h = test::onnx_by_hand;
+  onnx::ModelProto m = h::model_shell();
+  auto* g = m.mutable_graph();
+  g->set_name("tanh_pose");
+  h::tensor_info(g->add_input(), "image", {1, 3, kSize, kSize});
+  h::float_init(g, "w_coords", {2 * kJoints, 3}, 0.01f);
+  h::float_init(g, "b_coords", {2 * kJoints}, 0.5f);
+  h::float_init(g, "w_vis", {kJoints, 3}, 0.01f);
+  h::float_init(g, "b_vis", {kJoints}, 2.f);
+  h::int64_init(g, "coords_shape", {1, kJoints, 2});
+  h::add_node(g, "GlobalAveragePool", "pool", {"image"}, {"pooled"});
+  h::add_node(g, "Flatten", "flat", {"pooled"}, {"features"});
+  auto trans_b = [](onnx::NodeProto* n) {
+    auto* a = n->add_attribute();
+    a->set_name("transB");
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(1);
+  };
+  trans_b(h::add_node(g, "Gemm", "fc_coords", {"features", "w_coords", "b_coords"}, {"raw"}));
+  h::add_node(g, "Tanh", "squash", {"raw"}, {"unit"});
+  h::float_init(g, "scale", {1}, kSize / 2.f);
+  h::add_node(g, "Mul", "to_pixels", {"unit", "scale"}, {"pixels"});
+  h::add_node(g, "Reshape", "as_joints", {"pixels", "coords_shape"}, {"coords"});
+  trans_b(h::add_node(g, "Gemm", "fc_vis", {"features", "w_vis", "b_vis"}, {"vis_logits"}));
+  h::add_node(g, "Sigmoid", "vis", {"vis_logits"}, {"visibility"});
+  for (const auto& [name, shape] : std::vector<std::pair<std::string, std::vector<int64_t>>>{
+           {"pooled", {1, 3, 1, 1}}, {"features", {1, 3}}, {"raw", {1, 2 * kJoints}}, {"unit", {1, 2 * kJoints}},
+           {"pixels", {1, 2 * kJoints}}, {"vis_logits", {1, kJoints}}})
+    h::tensor_info(g->add_value_info(), name, shape);
+  h::tensor_info(g->add_output(), "coords", {1, kJoints, 2});
+  h::tensor_info(g->add_output(), "visibility", {1, kJoints});
+  const std::string path = tmp_.file("tanh_pose.onnx");
+  {
+    std::ofstream f(path, std::ios::binary);
+    ASSERT_TRUE(m.SerializeToOstream(&f));
+  }
+  const std::string img = tmp_.file("square.png");
+  write_png(img, kSize, kSize, 3);
+  const std::string out = tmp_.file("fallback"), json = tmp_.file("fallback.json");
+  Result r = predict("--crop frame --keypoints-only --input " + quote(img) + " --out " + quote(out) + " --json " +
+                         quote(json),
+                     path);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(json))["runtime"], "opencv-dnn");
+  EXPECT_TRUE(has(r.err, "OpenCV DNN runs this model")) << r.err;
+  EXPECT_TRUE(has(r.err, "'squash' (Tanh)")) << r.err;
+  const std::string err = expect_failure("--input " + quote(img) + " --runtime xnnpack", "squash", path);
+  EXPECT_TRUE(has(err, "Tanh")) << err;
 }
 
 // --flip-test averages each crop's prediction with its mirror image's, mapped
