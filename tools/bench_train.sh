@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Training throughput, written as JSON (kplab train --json) under OUT_DIR:
 #
-# 1. train_blazepose_256.json, train_blazepose_lite_128.json (and *_nchw):
-#    one process, all cores, batch 16, one epoch on a synthetic cache of 480
-#    people (432 train): loader + augmentation + step, start-up and the
+# 1. train_blazepose_256.json, train_blazepose_128.json,
+#    train_blazepose_lite_128.json (and *_nchw):
+#    one process, all cores, batch 16, one epoch on a synthetic cache of 1,600
+#    people (1,440 train, 90 steps: the first, cold steps weigh little, as
+#    PyTorch eager's harness leaves its first two out): loader + augmentation + step, start-up and the
 #    epoch's validation pass included in "images_per_s" ("step_images_per_s":
-#    the steps alone); pytorch_eager_train_*.txt: PyTorch eager, model step only.
+#    the steps alone); pytorch_eager_train_*.txt: PyTorch eager, model step only;
+#    train_vs_eager.json: blazepose at 256 and 128, kplab's better layout over
+#    PyTorch eager's better layout (the issue's ratio).
 # 2. train_dist.json (an array): blazepose at 256x256 on the CPU, batch 16 per
 #    rank, loader + full augmentation, the same 432 train people:
 #      1 rank x 1 thread, 1 rank x C threads, C ranks x 1 thread (C = cores).
@@ -60,18 +64,47 @@ join_json() {
 #    CPU) and NCHW (--memory-format contiguous, as the LibTorch 1.13 figures
 #    in the README were measured), then the reference BlazePose's PyTorch
 #    eager training step from the venv when ../shared/anchor is beside us.
-for spec in blazepose:256 blazepose_lite:128; do
+for spec in blazepose:256 blazepose:128 blazepose_lite:128; do
   model=${spec%%:*}; size=${spec##*:}
   run "train_${model}_$size" --set model.name="$model" --set model.options.input_size="$size" \
-    --set data.cache="$(cache_of "$size" 480)"
+    --set data.cache="$(cache_of "$size" 1600)"
   run "train_${model}_${size}_nchw" --set model.name="$model" --set model.options.input_size="$size" \
-    --set data.cache="$(cache_of "$size" 480)" --memory-format contiguous
+    --set data.cache="$(cache_of "$size" 1600)" --memory-format contiguous
 done
 ANCHOR=${KPLAB_ANCHOR:-../shared/anchor}
 if [ -f "$ANCHOR/bench_train.py" ] && [ -x .venv/bin/python ]; then
   for layout in nchw channels_last; do
     .venv/bin/python "$ANCHOR/bench_train.py" "$(nproc)" 16 10 2 "$layout" | tee "$OUT/pytorch_eager_train_$layout.txt" | grep '^train'
   done
+  # kplab's better layout against PyTorch eager's better layout, blazepose at
+  # 256 and 128 (kplab: loader + augmentation + step; eager: the step alone).
+  .venv/bin/python - "$OUT" <<'PY'
+import json, os, re, sys
+out = sys.argv[1]
+eager = {}
+for layout in ("nchw", "channels_last"):
+    for m in re.finditer(r"train (\d+)x\d+ b16 \S+: median\s+([0-9.]+) ms/step -> +([0-9.]+) img/s",
+                         open(f"{out}/pytorch_eager_train_{layout}.txt").read()):
+        eager.setdefault(int(m.group(1)), {})[layout] = float(m.group(3))
+summary = []
+for size in (256, 128):
+    kp = {}
+    for layout, suffix in (("channels_last", ""), ("nchw", "_nchw")):
+        f = f"{out}/train_blazepose_{size}{suffix}.json"
+        if os.path.exists(f):
+            kp[layout] = json.load(open(f))["step_images_per_s"]
+    if not kp or size not in eager:
+        continue
+    row = {"model": "blazepose", "size": size, "batch": 16, "kplab_images_per_s": kp,
+           "pytorch_eager_images_per_s": eager[size],
+           "ratio_best_over_best": max(kp.values()) / max(eager[size].values())}
+    summary.append(row)
+    print(f"bench_train: blazepose {size}: kplab {max(kp.values()):.1f} img/s (loader + augmentation + step) vs "
+          f"PyTorch eager {max(eager[size].values()):.1f} (step alone): {row['ratio_best_over_best']:.2f}x")
+with open(f"{out}/train_vs_eager.json.tmp", "w") as f:
+    json.dump(summary, f, indent=2)
+os.replace(f"{out}/train_vs_eager.json.tmp", f"{out}/train_vs_eager.json")
+PY
 fi
 
 # 2. Data parallelism on the CPU: the same cores as threads or as ranks.
