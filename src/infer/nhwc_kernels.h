@@ -20,6 +20,8 @@ void from_nchw(const float* in, const Shape4& s, float* out);  // NCHW -> NHWC
 // The same for rows [row_begin, row_end) of the N * H (a share of the work).
 void from_nchw_rows(const float* in, const Shape4& s, float* out, int64_t row_begin, int64_t row_end);
 void to_nchw(const float* in, const Shape4& s, float* out);    // NHWC -> NCHW
+// The same for output planes [plane_begin, plane_end) of the N * C.
+void to_nchw_planes(const float* in, const Shape4& s, float* out, int64_t plane_begin, int64_t plane_end);
 
 // Zero padding of H and W (top, left, bottom, right).
 void pad(const float* in, const Shape4& s, int64_t top, int64_t left, int64_t bottom, int64_t right, float* out);
@@ -61,6 +63,12 @@ void matmul(const float* a, const float* b, int64_t batch, int64_t m, int64_t k,
 void erf(const float* in, int64_t count, float* out);
 
 // Softmax over the last axis of `rows` rows of `cols` values.
-void softmax_rows(const float* in, int64_t rows, int64_t cols, float* out);
+// The two halves of a softmax around a vectorised exp: each row minus its
+// maximum, then each row divided by its sum; rows [row_begin, row_end).
+void subtract_row_max(const float* in, int64_t cols, float* out, int64_t row_begin, int64_t row_end);
+void normalise_rows(float* values, int64_t cols, int64_t row_begin, int64_t row_end);
+
+// Rows [row_begin, row_end) of the `rows` (a share of the work).
+void softmax_rows(const float* in, int64_t rows, int64_t cols, float* out, int64_t row_begin, int64_t row_end);
 
 }  // namespace kplab::nhwc

@@ -164,6 +164,14 @@ struct XnnpackNet::Impl {
         str(path, ": node '", n.name(), "' (", n.op_type(), "): ", why, " is not covered by the XNNPACK runner"));
   }
 
+  // An NHWC value into ONNX's NCHW order, planes shared among the threads.
+  void write_nchw(const float* in, const std::vector<int64_t>& shape, float* out) const {
+    const nhwc::Shape4 s = shape4(shape);
+    pthreadpool_parallelize_1d_tile_1d(
+        pool, [&](size_t begin, size_t count) { nhwc::to_nchw_planes(in, s, out, begin, begin + count); },
+        s.n * s.c, 1);
+  }
+
   // The NCHW input into its NHWC buffer, rows shared among the threads.
   void read_input(const float* input) {
     const nhwc::Shape4 s = shape4(input_shape);
@@ -594,8 +602,37 @@ std::vector<Step> XnnpackNet::Impl::plan(const onnx::GraphProto& g) {
       const int64_t axis = int_attr(n, "axis", -1);
       if (axis != -1 && axis != static_cast<int64_t>(oshape.size()) - 1) unsupported(n, "a softmax over another axis");
       const int64_t cols = oshape.back(), rows = numel(oshape) / cols;
-      rowmajor_step("softmax", {x}, [rows, cols](const std::vector<const float*>& in, float* o) {
-        nhwc::softmax_rows(in[0], rows, cols, o);
+      if (shape(x).size() != 4) {
+        // Row-major already (the soft-argmax over heatmap cells): the exp on
+        // XNNPACK's vectorised kernel, between two passes of our own.
+        steps.push_back({"softmax", {x}, {out}, [=, this] {
+                           xnn_operator_t e = nullptr;
+                           check_xnn(xnn_create_unary_elementwise_nc(xnn_unary_exp, xnn_datatype_fp32,
+                                                                     xnn_datatype_fp32, nullptr, nullptr, nullptr, 0, &e),
+                                     str("creating exp for ", n.name()));
+                           keep(e);
+                           const size_t count = rows * cols;
+                           check_xnn(xnn_reshape_unary_elementwise_nc(e, 1, count, count, count, pool),
+                                     str("shaping ", n.name()));
+                           float *in = buf(x), *o = buf(out);
+                           check_xnn(xnn_setup_unary_elementwise_nc(e, o, o), str("binding ", n.name()));
+                           pthreadpool_t p = pool;
+                           return std::function<void()>([=] {
+                             pthreadpool_parallelize_1d_tile_1d(
+                                 p, [&](size_t b, size_t c) { nhwc::subtract_row_max(in, cols, o, b, b + c); }, rows, 1);
+                             check_xnn(xnn_run_operator(e, p), "running exp");
+                             pthreadpool_parallelize_1d_tile_1d(
+                                 p, [&](size_t b, size_t c) { nhwc::normalise_rows(o, cols, b, b + c); }, rows, 1);
+                           });
+                         }});
+        continue;
+      }
+      pthreadpool_t p = pool;
+      rowmajor_step("softmax", {x}, [rows, cols, p](const std::vector<const float*>& in, float* o) {
+        const float* x = in[0];
+        pthreadpool_parallelize_1d_tile_1d(
+            p, [&](size_t begin, size_t count) { nhwc::softmax_rows(x, rows, cols, o, begin, begin + count); }, rows,
+            1);
       });
     } else if (op == "Transpose") {
       const std::string x = activation(0);
@@ -634,13 +671,13 @@ std::vector<Step> XnnpackNet::Impl::plan(const onnx::GraphProto& g) {
                          const bool in4 = xs.size() == 4, out4 = oshape.size() == 4;
                          auto tmp = std::make_shared<std::vector<float>>(in4 && out4 ? numel(xs) : 0);
                          const int64_t count = numel(xs);
-                         return std::function<void()>([=] {
+                         return std::function<void()>([=, this] {
                            // Through ONNX's row-major order, which NHWC 4-D values are not in.
                            if (in4 && out4) {
-                             nhwc::to_nchw(in, shape4(xs), tmp->data());
+                             write_nchw(in, xs, tmp->data());
                              nhwc::from_nchw(tmp->data(), shape4(oshape), o);
                            } else if (in4) {
-                             nhwc::to_nchw(in, shape4(xs), o);
+                             write_nchw(in, xs, o);
                            } else if (out4) {
                              nhwc::from_nchw(in, shape4(oshape), o);
                            } else {
@@ -704,8 +741,8 @@ XnnpackNet::XnnpackNet(const std::string& onnx_path, std::vector<std::string> ou
   }
   check_xnn(xnn_initialize(nullptr), "initialising");
   impl_->read_graph(model, std::move(outputs));
+  if (threads > 1) impl_->pool = pthreadpool_create(threads);  // before planning: steps capture it
   std::vector<Step> steps = impl_->plan(model.graph());
-  if (threads > 1) impl_->pool = pthreadpool_create(threads);
   impl_->allocate_and_bind(steps);
 }
 
@@ -722,7 +759,7 @@ void XnnpackNet::forward(const float* input) {
   for (auto& [name, values] : m.results) {
     const std::vector<int64_t>& s = m.shape(name);
     if (s.size() == 4)
-      nhwc::to_nchw(m.buf(name), shape4(s), values.data());
+      m.write_nchw(m.buf(name), s, values.data());
     else
       std::memcpy(values.data(), m.buf(name), sizeof(float) * values.size());
   }
@@ -771,7 +808,7 @@ std::map<std::string, double> XnnpackNet::profile(const float* input, int repeat
     for (auto& [name, values] : m.results) {
       const std::vector<int64_t>& s = m.shape(name);
       if (s.size() == 4)
-        nhwc::to_nchw(m.buf(name), shape4(s), values.data());
+        m.write_nchw(m.buf(name), s, values.data());
       else
         std::memcpy(values.data(), m.buf(name), sizeof(float) * values.size());
     }

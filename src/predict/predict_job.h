@@ -1,6 +1,6 @@
 // `kplab predict` as one call: keypoints, joint angles, skeleton overlays and
 // repetition counts for images or a video, through the exported ONNX model
-// in OpenCV DNN (the runtime path phones use), not LibTorch. Writes
+// (the file phones get, not LibTorch) in kplab's XNNPACK runner or OpenCV DNN. Writes
 // keypoints.csv, the overlays and (video) reps.json into options.out, and
 // the summary into options.json; all of them appear only when the whole run
 // succeeds.
