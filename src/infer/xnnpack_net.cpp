@@ -59,35 +59,31 @@ std::vector<int64_t> ints_attr(const onnx::NodeProto& n, const std::string& name
   return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : fallback;
 }
 
-torch::Tensor from_proto(const onnx::TensorProto& t, const std::string& path) {
+// An initializer's values, from raw_data or from the typed field `typed`
+// (float_data, int64_data), as a tensor of its dims.
+template <typename T, typename Repeated>
+torch::Tensor initializer_values(const onnx::TensorProto& t, const std::string& path, torch::ScalarType type,
+                                 const Repeated& typed, const char* what) {
   std::vector<int64_t> dims(t.dims().begin(), t.dims().end());
   const int64_t n = numel(dims);
-  if (t.data_type() == onnx::TensorProto::FLOAT) {
-    torch::Tensor out = torch::empty(dims, torch::kFloat32);
-    if (!t.raw_data().empty()) {
-      KP_CHECK(static_cast<int64_t>(t.raw_data().size()) == n * 4, path, ": initializer '", t.name(), "': expected ",
-               n * 4, " bytes for ", shape_str(dims), ", found ", t.raw_data().size());
-      std::memcpy(out.data_ptr<float>(), t.raw_data().data(), n * 4);
-    } else {
-      KP_CHECK(t.float_data_size() == n, path, ": initializer '", t.name(), "': expected ", n, " floats, found ",
-               t.float_data_size());
-      std::copy(t.float_data().begin(), t.float_data().end(), out.data_ptr<float>());
-    }
-    return out;
+  torch::Tensor out = torch::empty(dims, type);
+  if (!t.raw_data().empty()) {
+    KP_CHECK(static_cast<int64_t>(t.raw_data().size()) == n * static_cast<int64_t>(sizeof(T)), path, ": initializer '",
+             t.name(), "': expected ", n * sizeof(T), " bytes for ", shape_str(dims), ", found ", t.raw_data().size());
+    std::memcpy(out.data_ptr<T>(), t.raw_data().data(), n * sizeof(T));
+  } else {
+    KP_CHECK(typed.size() == n, path, ": initializer '", t.name(), "': expected ", n, " ", what, ", found ",
+             typed.size());
+    std::copy(typed.begin(), typed.end(), out.data_ptr<T>());
   }
-  if (t.data_type() == onnx::TensorProto::INT64) {
-    torch::Tensor out = torch::empty(dims, torch::kInt64);
-    if (!t.raw_data().empty()) {
-      KP_CHECK(static_cast<int64_t>(t.raw_data().size()) == n * 8, path, ": initializer '", t.name(), "': expected ",
-               n * 8, " bytes, found ", t.raw_data().size());
-      std::memcpy(out.data_ptr<int64_t>(), t.raw_data().data(), n * 8);
-    } else {
-      KP_CHECK(t.int64_data_size() == n, path, ": initializer '", t.name(), "': expected ", n, " int64s, found ",
-               t.int64_data_size());
-      std::copy(t.int64_data().begin(), t.int64_data().end(), out.data_ptr<int64_t>());
-    }
-    return out;
-  }
+  return out;
+}
+
+torch::Tensor from_proto(const onnx::TensorProto& t, const std::string& path) {
+  if (t.data_type() == onnx::TensorProto::FLOAT)
+    return initializer_values<float>(t, path, torch::kFloat32, t.float_data(), "floats");
+  if (t.data_type() == onnx::TensorProto::INT64)
+    return initializer_values<int64_t>(t, path, torch::kInt64, t.int64_data(), "int64s");
   throw UnsupportedGraph(str(path, ": initializer '", t.name(), "' has ONNX data type ", t.data_type(),
                              "; the XNNPACK runner reads float32 and int64"));
 }

@@ -81,7 +81,7 @@ TEST(ResultsTable, CsvAndMarkdownHaveOneLinePerVariantAndEveryColumn) {
                              {"rows",
                               {{{"variant", "base"}, {"status", "done"}, {"params", 100}, {"macs", 2000000},
                                 {"pck@0.2", 0.5}, {"pckh@0.5", nullptr}, {"auc", 0.25}, {"latency_torch_ms", 3.0},
-                                {"latency_onnx_ms", 2.0}, {"train_seconds", 120.0}},
+                                {"latency_onnx_ms", 2.0}, {"latency_kplab_ms", 0.75}, {"train_seconds", 120.0}},
                                {{"variant", "next"}, {"status", "pending"}}}}};
   std::istringstream csv(results_csv(results));
   std::vector<std::string> lines;
@@ -91,7 +91,8 @@ TEST(ResultsTable, CsvAndMarkdownHaveOneLinePerVariantAndEveryColumn) {
   EXPECT_EQ(lines[1].rfind("base,done,,100,2000000,0.5,,0.25,", 0), 0u) << lines[1];
   EXPECT_NE(lines[1].find("\"Some CPU, 2 GHz, 2 threads, cpu\""), std::string::npos) << lines[1];  // quoted comma
   const std::string md = results_markdown(results);
-  EXPECT_NE(md.find("| base | 100 | 0.002 | 50.0% | – | 25.0% | – | 3.00 | 2.00 | 2.0 | done |"), std::string::npos)
+  EXPECT_NE(md.find("| base | 100 | 0.002 | 50.0% | – | 25.0% | – | 3.00 | 2.00 | 0.75 | 2.0 | done |"),
+            std::string::npos)
       << md;
   EXPECT_NE(md.find("| next | – |"), std::string::npos) << md;
   EXPECT_NE(md.find("`test` split"), std::string::npos);
