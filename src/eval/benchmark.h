@@ -2,10 +2,11 @@
 // eager (CPU or CUDA) with NCHW and with channels-last weights and images,
 // computing the ONNX graph's outputs (PoseModelImpl::predict), and the
 // exported ONNX graph in OpenCV DNN and in kplab's own XNNPACK runner
-// (infer/xnnpack_net.h, what `kplab predict` uses when it covers the graph), same machine and thread count, at several batch
-// sizes; warm-up first, then many timed repeats (median, p90, p99). The ONNX
-// graphs are exported with the parity check of `kplab export`, so what is
-// timed is known to compute the same thing.
+// (infer/xnnpack_net.h, what `kplab predict` uses when it covers the graph),
+// same machine and thread count, at several batch sizes; warm-up first,
+// then many timed repeats (median, p90, p99). The ONNX graphs are exported
+// with the parity check of `kplab export`, so what is timed is known to
+// compute the same thing.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -38,8 +39,8 @@ struct BenchOptions {
 // batch, device, median_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
 // ms_per_image, images_per_s}; "kplab_xnnpack": "covered" or why the runner
 // refused the graph (then it has no rows); "kplab_xnnpack_profile" (with
-// options.profile): its batch-1 median ms per operation kind. Leaves the model in eval mode, in the memory
-// format it came with.
+// options.profile): its batch-1 median ms per operation kind. Leaves the
+// model in eval mode, in the memory format it came with.
 nlohmann::json benchmark_model(PoseModelImpl& model, const BenchOptions& options);
 
 // The "runtime" name of LibTorch rows in that layout.

@@ -1,8 +1,9 @@
 // The few small operators of kplab's exported graphs that XNNPACK's operator
 // API (as the torch wheel exports it) lacks, written for the layouts the
 // XNNPACK runner keeps: 4-D activations NHWC, everything else row-major in
-// ONNX's order. Plain loops: each runs once per forward on a few thousand
-// values, next to ~150 convolutions.
+// ONNX's order. Plain loops, a few sharing their rows among the runner's
+// threads (the *_rows / *_planes forms): each runs a few times per forward,
+// next to ~150 convolutions.
 #pragma once
 
 #include <cstdint>
@@ -62,13 +63,13 @@ void matmul(const float* a, const float* b, int64_t batch, int64_t m, int64_t k,
 // erf() of each of `count` values.
 void erf(const float* in, int64_t count, float* out);
 
-// Softmax over the last axis of `rows` rows of `cols` values.
 // The two halves of a softmax around a vectorised exp: each row minus its
 // maximum, then each row divided by its sum; rows [row_begin, row_end).
 void subtract_row_max(const float* in, int64_t cols, float* out, int64_t row_begin, int64_t row_end);
 void normalise_rows(float* values, int64_t cols, int64_t row_begin, int64_t row_end);
 
-// Rows [row_begin, row_end) of the `rows` (a share of the work).
+// Softmax over the last axis of `rows` rows of `cols` values, all in one
+// (exp included); rows [row_begin, row_end) (a share of the work).
 void softmax_rows(const float* in, int64_t rows, int64_t cols, float* out, int64_t row_begin, int64_t row_end);
 
 }  // namespace kplab::nhwc
