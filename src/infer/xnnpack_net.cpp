@@ -711,8 +711,10 @@ void XnnpackNet::Impl::allocate_and_bind(std::vector<Step>& steps) {
   allocate(input_name);
   for (size_t i = 0; i < steps.size(); ++i) {
     for (const auto& w : steps[i].writes) allocate(w);
+    std::set<std::string> freed;  // once each: x * x reads x twice
     for (const auto& r : steps[i].reads)
-      if (last_read[r] == i && !keep_alive.count(r) && r != input_name) free_buffers.push_back(slot.at(r));
+      if (last_read[r] == i && !keep_alive.count(r) && r != input_name && freed.insert(r).second)
+        free_buffers.push_back(slot.at(r));
   }
   for (auto& s : steps) {
     runs.push_back(s.bind());

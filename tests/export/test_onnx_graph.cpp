@@ -168,6 +168,16 @@ std::map<std::string, std::function<Case()>> cases() {
       return Out{{"e", {e, te}}, {"h", {h, te.mean({2, 3})}}};
     });
   };
+  all["square_then_branches"] = [] {
+    // y * y is y's last read: a runner that frees y's buffer twice hands it to
+    // both branches after it, and their sum comes out wrong.
+    return make_case("square_then_branches", {1, 4, 8, 8}, [&](GraphBuilder& g, const Value& x, const torch::Tensor& t) {
+      const Value y = g.relu(x);
+      const Value z = g.mul(y, y);
+      const torch::Tensor tz = torch::relu(t) * torch::relu(t);
+      return Out{{"s", {g.add(g.sigmoid(z), g.relu(g.add(z, x))), torch::sigmoid(tz) + torch::relu(tz + t)}}};
+    });
+  };
   all["se_gate"] = [] {
     // Squeeze-excitation: an activation gated by another activation of shape N x C x 1 x 1.
     return make_case("se_gate", {1, 4, 8, 8}, [&](GraphBuilder& g, const Value& x, const torch::Tensor& t) {
