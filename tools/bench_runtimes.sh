@@ -11,8 +11,8 @@
 # (../shared/anchor, or $KPLAB_ANCHOR), PyTorch eager from the venv on the
 # same machine (its own bench_infer.py: channels-last, coords + visibility).
 # "ratios": kplab's runner against ONNX Runtime (median and p90; <= 1 is as
-# fast or faster), from "paired": ROUNDS rounds (default 5) that alternate
-# the two, each in its own process on the same exported file (ONNX Runtime
+# fast or faster), from "paired": ROUNDS rounds (default 5), run first, that
+# alternate the two, each in its own process on the same exported file (ONNX Runtime
 # always runs in its own Python process; a runner timed after LibTorch and
 # OpenCV DNN in one process is slowed by their idle threads), 10 warm-up +
 # 100 timed runs each; the ratio is the median over rounds of each round's. "scaling": kplab's runtimes at batch 1, 4 and 16 on 1
@@ -31,9 +31,17 @@ tools/setup.sh
 tools/build.sh >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The paired rounds first, on a machine still quiet (the TFLite conversion
+# below is a minute of heavy work, after which this VM runs slower for a while).
+build/kplab export --model "$MODEL" --set input_size="$SIZE" --onnx "$tmp/model.onnx" >/dev/null
+for r in $(seq 1 "${ROUNDS:-5}"); do
+  build/kplab bench "$tmp/model.onnx" --threads "$THREADS" --batch 1 --runtimes kplab_xnnpack --warmup 10 \
+    --repeats 100 --json "$tmp/pair_kplab_$r.json" >/dev/null
+  .venv/bin/python tools/py/time_model.py "$tmp/model.onnx" "$THREADS" 10 100 > "$tmp/pair_ort_$r.json"
+done
 build/kplab bench "$MODEL" --size "$SIZE" --threads "$THREADS" --batch 1 --warmup 10 --repeats 100 --profile \
   --json "$tmp/kplab.json"
-build/kplab export --model "$MODEL" --set input_size="$SIZE" --onnx "$tmp/model.onnx" --tflite "$tmp/model.tflite" \
+build/kplab export --model "$MODEL" --set input_size="$SIZE" --onnx "$tmp/for_tflite.onnx" --tflite "$tmp/model.tflite" \
   --json "$tmp/export.json" >/dev/null
 .venv/bin/python tools/py/time_model.py "$tmp/model.onnx" "$THREADS" 10 100 > "$tmp/ort.json"
 .venv/bin/python tools/py/time_model.py "$tmp/model.tflite" "$THREADS" 10 100 > "$tmp/litert.json"
@@ -43,11 +51,6 @@ if [ -f "$ANCHOR/bench_infer.py" ]; then
 else
   echo "note: no $ANCHOR/bench_infer.py: the PyTorch eager row is left out"
 fi
-for r in $(seq 1 "${ROUNDS:-5}"); do
-  build/kplab bench "$tmp/model.onnx" --threads "$THREADS" --batch 1 --runtimes kplab_xnnpack --warmup 10 \
-    --repeats 100 --json "$tmp/pair_kplab_$r.json" >/dev/null
-  .venv/bin/python tools/py/time_model.py "$tmp/model.onnx" "$THREADS" 10 100 > "$tmp/pair_ort_$r.json"
-done
 for th in $(printf '%s\n' 1 "$THREADS" | sort -un); do
   build/kplab bench "$MODEL" --size "$SIZE" --threads "$th" --batch 1,4,16 --warmup 3 --repeats 20 \
     --json "$tmp/scaling_$th.json" >/dev/null
