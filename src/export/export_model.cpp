@@ -15,12 +15,18 @@
 #include "export/onnx_graph.h"
 #include "export/runtimes.h"
 #include "export/tflite_lint.h"
+#include "infer/xnnpack_net.h"
 
 namespace kplab::onnx_export {
 
 nlohmann::json ExportReport::to_json() const {
-  return {{"path", path},       {"nodes", nodes},       {"parameters", parameters},
-          {"macs", macs},       {"max_abs_diff_opencv_dnn", max_abs_diff}, {"operators", op_types}};
+  nlohmann::json j = {{"path", path},       {"nodes", nodes},       {"parameters", parameters},
+                      {"macs", macs},       {"max_abs_diff_opencv_dnn", max_abs_diff}, {"operators", op_types}};
+  if (xnnpack_note.empty())
+    j["max_abs_diff_kplab_xnnpack"] = max_abs_diff_xnnpack;
+  else
+    j["kplab_xnnpack"] = xnnpack_note;
+  return j;
 }
 
 std::map<std::string, torch::Tensor> reference_outputs(PoseModelImpl& model, const torch::Tensor& image,
@@ -112,12 +118,30 @@ ExportReport export_onnx(PoseModelImpl& model, const std::string& path, const Ex
       report.max_abs_diff[name] = std::max(report.max_abs_diff[name], diff);
     }
   }
-  for (const auto& kv : report.max_abs_diff) {
-    const double bound = kv.first == "coords" ? coords_parity_bound(model, options.coords_tolerance) : options.tolerance;
-    if (!(kv.second <= bound))
-      throw Error(str(path, ": export parity: output ", kv.first, ": expected OpenCV DNN within ", bound,
-                      " of LibTorch, found a max abs difference of ", kv.second));
+  // kplab's own inference path (infer/xnnpack_net.h) is proven on the same
+  // inputs, when it covers the graph.
+  try {
+    XnnpackNet net(out.temp_path(), names, 1);
+    for (const torch::Tensor& image : parity_inputs(model.input_size(), options.batch)) {
+      auto ref = reference_outputs(model, image, options.with_heatmap);
+      auto got = net.forward(image);
+      for (const auto& name : names) {
+        double diff = (got.at(name) - ref.at(name)).abs().max().item<double>();
+        report.max_abs_diff_xnnpack[name] = std::max(report.max_abs_diff_xnnpack[name], diff);
+      }
+    }
+  } catch (const UnsupportedGraph& e) {
+    report.xnnpack_note = e.what();
   }
+  for (const auto* diffs : {&report.max_abs_diff, &report.max_abs_diff_xnnpack})
+    for (const auto& kv : *diffs) {
+      const double bound =
+          kv.first == "coords" ? coords_parity_bound(model, options.coords_tolerance) : options.tolerance;
+      if (!(kv.second <= bound))
+        throw Error(str(path, ": export parity: output ", kv.first, ": expected ",
+                        diffs == &report.max_abs_diff ? "OpenCV DNN" : "kplab's XNNPACK runner", " within ", bound,
+                        " of LibTorch, found a max abs difference of ", kv.second));
+    }
   out.commit();
   return report;
 }

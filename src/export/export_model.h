@@ -31,6 +31,10 @@ struct ExportReport {
   int64_t parameters = 0;
   int64_t macs = 0;
   std::map<std::string, double> max_abs_diff;  // output -> worst over the parity inputs (OpenCV DNN)
+  // The same in kplab's XNNPACK runner (what predict runs); empty, with
+  // `xnnpack_note` saying why, when the runner does not cover the graph.
+  std::map<std::string, double> max_abs_diff_xnnpack;
+  std::string xnnpack_note;
   std::vector<std::string> op_types;           // distinct operators used
   nlohmann::json to_json() const;
 };

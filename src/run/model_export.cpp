@@ -93,7 +93,11 @@ std::string ModelExport::onnx_text(const onnx_export::ExportReport& rep) const {
                         static_cast<long long>(rep.parameters), rep.macs / 1e9, static_cast<long long>(rep.nodes));
   text += printf_string("  operators    %s\n  TFLite lint  clean\n", join(rep.op_types, " ").c_str());
   for (const auto& kv : rep.max_abs_diff)
-    text += printf_string("  parity       %-10s max |OpenCV DNN - LibTorch| = %.2e\n", kv.first.c_str(), kv.second);
+    text += printf_string("  parity       %-10s max |OpenCV DNN - LibTorch| = %.2e, kplab XNNPACK runner %s\n",
+                          kv.first.c_str(), kv.second,
+                          rep.max_abs_diff_xnnpack.count(kv.first)
+                              ? printf_string("%.2e", rep.max_abs_diff_xnnpack.at(kv.first)).c_str()
+                              : "not run (graph not covered)");
   return text;
 }
 

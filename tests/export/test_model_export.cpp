@@ -63,6 +63,10 @@ TEST_P(EveryModelExport, OpenCvDnnMatchesLibTorchAndTheLintIsClean) {
   }
   EXPECT_EQ(report.parameters, count_parameters(*m));
   EXPECT_GT(report.macs, 0);
+  // The export proved kplab's own runner too (every registered model is covered).
+  EXPECT_TRUE(report.xnnpack_note.empty()) << report.xnnpack_note;
+  EXPECT_EQ(report.max_abs_diff_xnnpack.size(), 3u);
+  EXPECT_TRUE(report.to_json().contains("max_abs_diff_kplab_xnnpack"));
 }
 
 TEST_P(EveryModelExport, OnnxRuntimeMatchesLibTorch) {

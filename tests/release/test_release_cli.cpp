@@ -91,9 +91,12 @@ TEST(ReleaseCli, WritesWeightsOnnxExperimentAndACardMeasuredOnTheHeldOutSplit) {
   EXPECT_NEAR(nlohmann::json::parse(slurp(zoo_json))["by_decoder"]["heatmap"]["pck@0.2"].get<double>(),
               card["metrics"]["by_decoder"]["heatmap"]["pck@0.2"].get<double>(), 1e-9);
 
-  // The ONNX file passed parity on its three outputs and passes the TFLite lint.
-  for (const char* o : {"coords", "visibility", "heatmaps"})
+  // The ONNX file passed parity on its three outputs (OpenCV DNN and kplab's
+  // runner) and passes the TFLite lint.
+  for (const char* o : {"coords", "visibility", "heatmaps"}) {
     EXPECT_LT(card["onnx"]["max_abs_diff_opencv_dnn"][o].get<double>(), 1e-3) << o;
+    EXPECT_LT(card["onnx"]["max_abs_diff_kplab_xnnpack"][o].get<double>(), 1e-3) << o;
+  }
   Result lint = kplab(dir, "lint-onnx " + quote(out + "/model.onnx"));
   EXPECT_EQ(lint.code, 0) << lint.out << lint.err;
   EXPECT_TRUE(has(lint.out, "clean")) << lint.out;
