@@ -103,6 +103,7 @@ nlohmann::json measure_variant(const AblationSpec& spec, const AblationVariant& 
 
   int64_t epochs = 0;
   for (const auto& p : exp.phases) epochs += p.epochs;
+  const double kplab_ms = batch1_median_ms(bench, "kplab_xnnpack");  // -1 when the runner does not cover the graph
   nlohmann::json row = {{"variant", v.name},
                         {"status", "done"},
                         {"run", v.name},
@@ -119,9 +120,7 @@ nlohmann::json measure_variant(const AblationSpec& spec, const AblationVariant& 
                          batch1_median_ms(bench, libtorch_runtime(parse_memory_format("auto", torch::kCPU)))},
                         {"latency_onnx_ms", batch1_median_ms(bench, "opencv_dnn")},
                         // kplab predict's path: the exported graph in the XNNPACK runner (null when not covered)
-                        {"latency_kplab_ms", batch1_median_ms(bench, "kplab_xnnpack") > 0
-                                                 ? nlohmann::json(batch1_median_ms(bench, "kplab_xnnpack"))
-                                                 : nlohmann::json()},
+                        {"latency_kplab_ms", kplab_ms > 0 ? nlohmann::json(kplab_ms) : nlohmann::json()},
                         {"train_seconds", training_seconds(run.string())},
                         {"epochs", epochs},
                         {"checkpoint", ev["checkpoint"]}};

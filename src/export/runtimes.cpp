@@ -14,18 +14,13 @@
 #include "export/onnx_graph.h"
 #include "core/subprocess.h"
 #include "export/python_tools.h"
+#include "export/static_shapes.h"
 
 namespace kplab::onnx_export {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string shape_str(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
 
 torch::Tensor float_input(const torch::Tensor& input) {
   KP_CHECK(input.defined() && input.dim() >= 1, "runtime input: a defined tensor expected");

@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 
+#include "export/static_shapes.h"
 #include "infer/nhwc_kernels.h"
 
 namespace kplab {
@@ -29,11 +30,7 @@ int64_t numel(const std::vector<int64_t>& s) {
   return n;
 }
 
-std::string shape_str(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
-}
+using onnx_export::shape_str;
 
 nhwc::Shape4 shape4(const std::vector<int64_t>& s) { return {s[0], s[1], s[2], s[3]}; }
 
@@ -166,6 +163,17 @@ struct XnnpackNet::Impl {
     pthreadpool_parallelize_1d_tile_1d(
         pool, [&](size_t begin, size_t count) { nhwc::to_nchw_planes(in, s, out, begin, begin + count); },
         s.n * s.c, 1);
+  }
+
+  // The requested outputs into `results`, in ONNX's order.
+  void copy_results() {
+    for (auto& [name, values] : results) {
+      const std::vector<int64_t>& s = shape(name);
+      if (s.size() == 4)
+        write_nchw(buf(name), s, values.data());
+      else
+        std::memcpy(values.data(), buf(name), sizeof(float) * values.size());
+    }
   }
 
   // The NCHW input into its NHWC buffer, rows shared among the threads.
@@ -754,13 +762,7 @@ void XnnpackNet::forward(const float* input) {
   Impl& m = *impl_;
   m.read_input(input);
   for (auto& run : m.runs) run();
-  for (auto& [name, values] : m.results) {
-    const std::vector<int64_t>& s = m.shape(name);
-    if (s.size() == 4)
-      m.write_nchw(m.buf(name), s, values.data());
-    else
-      std::memcpy(values.data(), m.buf(name), sizeof(float) * values.size());
-  }
+  m.copy_results();
 }
 
 const float* XnnpackNet::output(const std::string& name, std::vector<int64_t>* shape) const {
@@ -803,13 +805,7 @@ std::map<std::string, double> XnnpackNet::profile(const float* input, int repeat
       one[m.run_labels[i]] += ms(t0, t1);
     }
     t0 = clock::now();
-    for (auto& [name, values] : m.results) {
-      const std::vector<int64_t>& s = m.shape(name);
-      if (s.size() == 4)
-        m.write_nchw(m.buf(name), s, values.data());
-      else
-        std::memcpy(values.data(), m.buf(name), sizeof(float) * values.size());
-    }
+    m.copy_results();
     one["output copies"] += ms(t0, clock::now());
     for (const auto& [k, v] : one) samples[k].push_back(v);
   }
