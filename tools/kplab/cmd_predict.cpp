@@ -73,8 +73,9 @@ void add_options(cxxopts::Options& opts, PredictOptions& o) {
 int predict(int argc, char** argv) {
   PredictOptions o;  // each option is read into its field
   cxxopts::Options opts(argv[0],
-                        "Predict keypoints for images or a video through an exported ONNX model in OpenCV DNN (the\n"
-                        "runtime path phones use, not LibTorch). The person is found in two passes (--crop two-pass:\n"
+                        "Predict keypoints for images or a video through an exported ONNX model (the file phones\n"
+                        "get, not LibTorch), run by kplab's XNNPACK runner (OpenCV DNN where it does not cover the\n"
+                        "graph; --runtime). The person is found in two passes (--crop two-pass:\n"
                         "the whole frame padded to a centred square, then a re-crop around the joints seen); in a\n"
                         "video, later frames are cropped around the previous frame's pose; with --boxes, one crop\n"
                         "per given box; with --detector, one crop per person your detector finds. Keypoints are mapped back to the original pixels; in a video they are\n"
