@@ -5,6 +5,9 @@
 #include <cstring>
 #include <limits>
 
+#include "infer/vector_isa.h"
+#include "infer/vector_kernels_isa.h"
+
 namespace kplab::nhwc {
 
 void from_nchw(const float* in, const Shape4& s, float* out) { from_nchw_rows(in, s, out, 0, s.n * s.h); }
@@ -109,6 +112,11 @@ void resize_nearest(const float* in, const Shape4& s, int64_t oh, int64_t ow, fl
 }
 
 void add_relu(const float* a, const float* b, float* out, int64_t begin, int64_t end) {
+  switch (best_vector_isa()) {  // runs a few dozen times a forward: the widest vectors there are
+    case VectorIsa::avx512: return avx512::add_relu(a, b, out, begin, end);
+    case VectorIsa::avx2: return avx2::add_relu(a, b, out, begin, end);
+    case VectorIsa::none: break;
+  }
   for (int64_t i = begin; i < end; ++i) out[i] = std::max(a[i] + b[i], 0.f);
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -14,6 +15,7 @@
 #include <set>
 
 #include "export/static_shapes.h"
+#include "infer/depthwise_conv.h"
 #include "infer/nhwc_kernels.h"
 
 namespace kplab {
@@ -21,8 +23,16 @@ namespace kplab {
 namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
+
 // XNNPACK may read up to XNN_EXTRA_BYTES past the end of an input.
 constexpr size_t kSlack = XNN_EXTRA_BYTES / sizeof(float) + 1;
+
+// KPLAB_XNNPACK_DEPTHWISE=xnnpack keeps XNNPACK's depthwise kernels
+// (to compare the two); anything else, or unset, uses kplab's where covered.
+bool depthwise_enabled() {
+  const char* v = std::getenv("KPLAB_XNNPACK_DEPTHWISE");
+  return !(v && std::string(v) == "xnnpack");
+}
 
 int64_t numel(const std::vector<int64_t>& s) {
   int64_t n = 1;
@@ -356,7 +366,41 @@ std::vector<Step> XnnpackNet::Impl::plan(const onnx::GraphProto& g) {
       if (w.dim() != 4 || xs[1] % groups || w.size(0) % groups || w.size(1) * groups != xs[1])
         unsupported(n, str("weights ", shape_str(w.sizes().vec()), " for input ", shape_str(xs), " in ", groups,
                            " groups"));
-      const std::string label = std::string("convolution") + (lo == 0.f ? " + relu" : "") + (folded ? " + pad" : "");
+      const std::string fusions = std::string(lo == 0.f ? " + relu" : "") + (folded ? " + pad" : "");
+      // A depthwise convolution (one filter per channel) runs on kplab's own
+      // kernel where it covers the shape: XNNPACK's is slower on large maps.
+      nhwc::Depthwise dw;
+      dw.in = shape4(xs);
+      dw.k = w.size(2);
+      dw.stride = strides[0];
+      dw.top = pads[0], dw.left = pads[1];
+      dw.out_h = oshape[2], dw.out_w = oshape[3];
+      dw.lo = lo;
+      if (groups == xs[1] && w.size(0) == groups && w.size(1) == 1 && w.size(2) == w.size(3) &&
+          strides[0] == strides[1] && dil[0] == 1 && dil[1] == 1 && depthwise_enabled() &&
+          nhwc::depthwise_covered(dw) &&
+          (xs[2] + pads[0] + pads[2] - dw.k) / dw.stride + 1 == dw.out_h &&
+          (xs[3] + pads[1] + pads[3] - dw.k) / dw.stride + 1 == dw.out_w) {
+        const torch::Tensor hwc = w.reshape({w.size(0), dw.k * dw.k}).t().contiguous();  // [ky*k+kx][c]
+        dw.weights.assign(hwc.data_ptr<float>(), hwc.data_ptr<float>() + hwc.numel());
+        dw.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
+        steps.push_back({"depthwise convolution" + fusions, {x}, {y}, [=, this] {
+                           auto d = std::make_shared<const nhwc::Depthwise>(dw);
+                           const float* in = buf(x);
+                           float* o = buf(y);
+                           pthreadpool_t p = pool;
+                           return std::function<void()>([=] {
+                             pthreadpool_parallelize_1d_tile_1d(
+                                 p,
+                                 [=](size_t begin, size_t count) {
+                                   nhwc::depthwise_rows(*d, in, o + begin * d->out_w * d->in.c, begin, begin + count);
+                                 },
+                                 d->in.n * d->out_h, 1);
+                           });
+                         }});
+        continue;
+      }
+      const std::string label = "convolution" + fusions;
       steps.push_back({label, {x}, {y}, [=, this] {
                          // XNNPACK wants OHWI weights (per group: out x kh x kw x in).
                          const torch::Tensor ohwi = w.permute({0, 2, 3, 1}).contiguous();

@@ -19,6 +19,7 @@
 #include "export/onnx_graph.h"
 #include "export/runtimes.h"
 #include "export/tflite_lint.h"
+#include "infer/vector_isa.h"
 #include "infer/xnnpack_net.h"
 #include "support/expect_error.h"
 #include "support/temp_dir.h"
@@ -87,6 +88,17 @@ std::map<std::string, std::function<Case()>> cases() {
     return make_case("conv_depthwise", {1, 8, 16, 16}, [&](GraphBuilder& g, const Value& x, const torch::Tensor& t) {
       return Out{{"y", {g.conv2d(g.conv2d(x, conv, "dw"), conv2, "dw_s2"), conv2->forward(conv->forward(t))}}};
     });
+  };
+  // kplab's own depthwise kernel where it covers the shape: 24 channels (a
+  // block of 16 and one of 8 on AVX-512), 5 x 5, a fused ReLU, batch 2.
+  all["conv_depthwise_24ch_5x5_relu"] = [] {
+    auto conv = torch::nn::Conv2d(torch::nn::Conv2dOptions(24, 24, 5).padding(2).groups(24));
+    auto conv2 = torch::nn::Conv2d(torch::nn::Conv2dOptions(24, 24, 3).stride(2).padding(1).groups(24));
+    return make_case("conv_depthwise_24ch_5x5_relu", {2, 24, 13, 10},
+                     [&](GraphBuilder& g, const Value& x, const torch::Tensor& t) {
+                       return Out{{"y", {g.conv2d(g.relu(g.conv2d(x, conv, "dw5")), conv2, "dw_s2"),
+                                         conv2->forward(torch::relu(conv->forward(t)))}}};
+                     });
   };
   all["conv_dilated_nobias"] = [] {
     auto conv = torch::nn::Conv2d(torch::nn::Conv2dOptions(4, 6, 3).padding(2).dilation(2).bias(false));
@@ -273,6 +285,9 @@ TEST_P(OnnxGraphParity, XnnpackMatchesTorchOrRefusesTheOperatorByName) {
   }
   for (int threads : {1, 2}) {
     XnnpackNet net(path, {}, threads);
+    if (c.name.rfind("conv_depthwise", 0) == 0 && best_vector_isa() != VectorIsa::none)
+      EXPECT_NE(net.summary().find("depthwise convolution"), std::string::npos)
+          << c.name << ": kplab's depthwise kernel should run it on this CPU; " << net.summary();
     const auto got = net.forward(c.input);
     EXPECT_EQ(got.size(), c.expected.size());
     for (const auto& [name, want] : c.expected) {
