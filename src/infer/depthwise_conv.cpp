@@ -1,7 +1,6 @@
 #include "infer/depthwise_conv.h"
 
 #include <algorithm>
-
 #include <stdexcept>
 
 #include "infer/vector_kernels_isa.h"
@@ -15,9 +14,13 @@ bool depthwise_covered(const Depthwise& d) {
 
 void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end,
                     VectorIsa isa) {
+  // The zeros the kernels read above and below the image, one set per thread
+  // (kept here, in code built for the baseline: see vector_kernels_impl.h).
+  thread_local std::vector<float> zeros;
+  if (zeros.size() < static_cast<size_t>(d.in.w * d.in.c)) zeros.assign(d.in.w * d.in.c, 0.f);
   switch (isa) {
-    case VectorIsa::avx512: return avx512::depthwise_rows(d, in, out, row_begin, row_end);
-    case VectorIsa::avx2: return avx2::depthwise_rows(d, in, out, row_begin, row_end);
+    case VectorIsa::avx512: return avx512::depthwise_rows(d, in, out, row_begin, row_end, zeros.data());
+    case VectorIsa::avx2: return avx2::depthwise_rows(d, in, out, row_begin, row_end, zeros.data());
     case VectorIsa::none: break;
   }
   throw std::logic_error("depthwise_rows: no vector kernels on this CPU (depthwise_covered says so)");

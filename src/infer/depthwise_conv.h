@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "infer/nhwc_kernels.h"
@@ -27,7 +28,8 @@ struct Depthwise {
   int64_t out_h = 0, out_w = 0;
   std::vector<float> weights;  // k * k * C: [ky][kx][c]
   std::vector<float> bias;     // C
-  float lo = -1.f / 0.f, hi = 1.f / 0.f;  // output clamp (a fused ReLU: 0, inf)
+  float lo = -std::numeric_limits<float>::infinity();  // output clamp (a fused ReLU: 0, inf)
+  float hi = std::numeric_limits<float>::infinity();
 };
 
 // Whether depthwise_rows covers `d` on this CPU: k 3 or 5, stride 1 or 2,
@@ -36,8 +38,9 @@ struct Depthwise {
 bool depthwise_covered(const Depthwise& d);
 
 // Output rows [row_begin, row_end) of the N * out_h (a share of the work),
-// written from `out` on (out holds row_begin's first value). Only for a `d` that depthwise_covered accepts, and an `isa` the CPU runs
-// (tests name each in turn; the runner takes the default).
+// written from `out` on (out holds row_begin's first value). Only for a `d`
+// that depthwise_covered accepts, and an `isa` the CPU runs (tests name each
+// in turn; the runner takes the default).
 void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end,
                     VectorIsa isa = best_vector_isa());
 

@@ -12,8 +12,9 @@ namespace kplab::nhwc::avx2 {
 
 bool available() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 
-void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end) {
-  if (!depthwise_dispatch<v8, v8>(d, in, out, row_begin, row_end))
+void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end,
+                    const float* zeros) {
+  if (!depthwise_dispatch<v8, v8>(d, in, out, row_begin, row_end, zeros))
     throw std::logic_error("depthwise_rows: kernel or stride not covered (depthwise_covered says which are)");
 }
 
@@ -24,7 +25,7 @@ void add_relu(const float* a, const float* b, float* out, int64_t begin, int64_t
 #else  // built without these instructions: callers keep their fallbacks
 
 bool available() { return false; }
-void depthwise_rows(const Depthwise&, const float*, float*, int64_t, int64_t) {
+void depthwise_rows(const Depthwise&, const float*, float*, int64_t, int64_t, const float*) {
   throw std::logic_error("depthwise_rows: this build has no avx2 kernels");
 }
 void add_relu(const float*, const float*, float*, int64_t, int64_t) {

@@ -1,12 +1,12 @@
 // kplab's vector kernels, written once on GCC vector types and compiled by
 // each instruction set's translation unit (vector_kernels_avx2.cpp,
-// vector_kernels_avx512.cpp) for its own registers. Internal linkage: the
-// two compilations must not meet at link time.
+// vector_kernels_avx512.cpp) for its own registers. Internal linkage, and
+// no standard-library templates that could be emitted out of line: the
+// linker keeps one copy of such an instantiation for the whole program, and
+// an AVX-512 copy would then run on CPUs without it.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <vector>
 
 #include "infer/depthwise_conv.h"
 
@@ -30,6 +30,8 @@ template <class V>
 inline void store(float* p, V v) {
   __builtin_memcpy(p, &v, sizeof v);
 }
+inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 template <class V>
 inline V clamp(V v, V lo, V hi) {
   v = v < lo ? lo : v;
@@ -42,10 +44,12 @@ inline V clamp(V v, V lo, V hi) {
 template <class V, int K, int S>
 void depthwise_block(const Depthwise& d, const float* const* rows, float* o, int64_t c0, int64_t x_lo, int64_t x_hi) {
   const int64_t C = d.in.c, W = d.in.w;
+  const float* weights = &d.weights[0];  // (operator[] on a const vector: inlined, no call)
+  const float* bias = &d.bias[0];
   const V lo = V{} + d.lo, hi = V{} + d.hi;
   V w[K * K];
-  for (int i = 0; i < K * K; ++i) w[i] = load<V>(d.weights.data() + i * C + c0);
-  const V b = load<V>(d.bias.data() + c0);
+  for (int i = 0; i < K * K; ++i) w[i] = load<V>(weights + i * C + c0);
+  const V b = load<V>(bias + c0);
   auto checked = [&](int64_t x) {
     V acc = b;
     for (int ky = 0; ky < K; ++ky)
@@ -88,20 +92,20 @@ void depthwise_block(const Depthwise& d, const float* const* rows, float* o, int
 
 // Output rows [row_begin, row_end) of the N * out_h: channel blocks of
 // Wide's lanes, then of Narrow's (8) for what is left.
+// `zeros`: at least W * C zeros, read for the rows above and below the image.
 template <class Wide, class Narrow, int K, int S>
-void depthwise_rows_k(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end) {
-  const int64_t C = d.in.c, H = d.in.h, W = d.in.w, OW = d.out_w;
-  thread_local std::vector<float> zeros;  // rows above and below the image
-  if (zeros.size() < static_cast<size_t>(W * C)) zeros.assign(W * C, 0.f);
+void depthwise_rows_k(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end,
+                      const float* zeros) {
+  const int64_t H = d.in.h, W = d.in.w, C = d.in.c, OW = d.out_w;
   // Output columns whose whole window lies inside the row.
-  const int64_t x_lo = std::min<int64_t>((d.left + S - 1) / S, OW);
-  const int64_t x_hi = std::max(std::min<int64_t>(W - K + d.left >= 0 ? (W - K + d.left) / S + 1 : 0, OW), x_lo);
+  const int64_t x_lo = min64((d.left + S - 1) / S, OW);
+  const int64_t x_hi = max64(min64(W - K + d.left >= 0 ? (W - K + d.left) / S + 1 : 0, OW), x_lo);
   for (int64_t row = row_begin; row < row_end; ++row) {
     const int64_t n = row / d.out_h, y = row % d.out_h;
     const float* rows[K];
     for (int ky = 0; ky < K; ++ky) {
       const int64_t iy = y * S - d.top + ky;
-      rows[ky] = iy >= 0 && iy < H ? in + (n * H + iy) * W * C : zeros.data();
+      rows[ky] = iy >= 0 && iy < H ? in + (n * H + iy) * W * C : zeros;
     }
     float* o = out + (row - row_begin) * OW * C;
     int64_t c0 = 0;
@@ -111,11 +115,12 @@ void depthwise_rows_k(const Depthwise& d, const float* in, float* out, int64_t r
 }
 
 template <class Wide, class Narrow>
-bool depthwise_dispatch(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end) {
-  if (d.k == 3 && d.stride == 1) return depthwise_rows_k<Wide, Narrow, 3, 1>(d, in, out, row_begin, row_end), true;
-  if (d.k == 3 && d.stride == 2) return depthwise_rows_k<Wide, Narrow, 3, 2>(d, in, out, row_begin, row_end), true;
-  if (d.k == 5 && d.stride == 1) return depthwise_rows_k<Wide, Narrow, 5, 1>(d, in, out, row_begin, row_end), true;
-  if (d.k == 5 && d.stride == 2) return depthwise_rows_k<Wide, Narrow, 5, 2>(d, in, out, row_begin, row_end), true;
+bool depthwise_dispatch(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end,
+                        const float* zeros) {
+  if (d.k == 3 && d.stride == 1) return depthwise_rows_k<Wide, Narrow, 3, 1>(d, in, out, row_begin, row_end, zeros), true;
+  if (d.k == 3 && d.stride == 2) return depthwise_rows_k<Wide, Narrow, 3, 2>(d, in, out, row_begin, row_end, zeros), true;
+  if (d.k == 5 && d.stride == 1) return depthwise_rows_k<Wide, Narrow, 5, 1>(d, in, out, row_begin, row_end, zeros), true;
+  if (d.k == 5 && d.stride == 2) return depthwise_rows_k<Wide, Narrow, 5, 2>(d, in, out, row_begin, row_end, zeros), true;
   return false;
 }
 
@@ -128,7 +133,7 @@ void add_relu_vec(const float* a, const float* b, float* out, int64_t begin, int
     const V s = load<V>(a + i) + load<V>(b + i);
     store(out + i, s < zero ? zero : s);
   }
-  for (; i < end; ++i) out[i] = std::max(a[i] + b[i], 0.f);
+  for (; i < end; ++i) out[i] = a[i] + b[i] > 0.f ? a[i] + b[i] : 0.f;
 }
 
 }  // namespace

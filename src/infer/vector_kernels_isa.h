@@ -11,12 +11,14 @@ namespace kplab::nhwc {
 struct Depthwise;
 namespace avx2 {  // vectors of 8 floats
 bool available();  // this build has the kernels and this CPU runs them
-void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end);
+void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end,
+                    const float* zeros);  // zeros: at least W * C of them
 void add_relu(const float* a, const float* b, float* out, int64_t begin, int64_t end);
 }  // namespace avx2
 namespace avx512 {  // vectors of 16 floats (a last depthwise channel block of 8)
 bool available();
-void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end);
+void depthwise_rows(const Depthwise& d, const float* in, float* out, int64_t row_begin, int64_t row_end,
+                    const float* zeros);  // zeros: at least W * C of them
 void add_relu(const float* a, const float* b, float* out, int64_t begin, int64_t end);
 }  // namespace avx512
 }  // namespace kplab::nhwc
