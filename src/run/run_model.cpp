@@ -7,6 +7,7 @@
 #include "data/schema.h"
 #include "core/subprocess.h"
 #include "eval/evaluate.h"
+#include "eval/onnx_predictor.h"
 #include "export/tflite_export.h"
 #include "train/experiment.h"
 
@@ -48,6 +49,16 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
   to.decoder = o.decoder;
   to.device = o.device;
   to.flip_test = o.flip_test;
+  KP_CHECK(o.tflite.empty() || o.onnx.empty(), "--tflite and --onnx: expected one file to score, found both");
+  if (!o.onnx.empty()) {
+    const Schema schema = trained_schema(rm);
+    nlohmann::json j = evaluate(onnx_predictor(o.onnx, rm.model->input_size(), rm.model->num_keypoints(), o.threads),
+                                {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()}, cache,
+                                schema, eval_options(to));
+    j["onnx"] = o.onnx;
+    add_run_fields(j, rm, data, schema, o.split);
+    return j;
+  }
   if (o.tflite.empty()) return evaluate_trained(rm, cache, data, to);
   const Schema schema = trained_schema(rm);
   const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);

@@ -33,12 +33,14 @@ struct RunEvalOptions {
   std::string device = "cpu";
   std::string checkpoint = "best";   // best | last (load_run_model)
   std::string tflite;                // score this .tflite (kplab export --tflite) in LiteRT instead of the checkpoint
-  int threads = 2;                   // LiteRT threads
+  std::string onnx;                  // score this .onnx (kplab export) in kplab's XNNPACK runner instead
+  int threads = 2;                   // LiteRT's or the runner's threads
   bool flip_test = false;            // average with the mirrored image's prediction (eval/flip_test.h)
 };
 // evaluate() of the run's best checkpoint (or, with options.tflite, of that
-// file in LiteRT, refused when its input or keypoints disagree with the
-// run's model), plus "split", "checkpoint", "data" (and "tflite"): what
+// file in LiteRT, with options.onnx of that graph in kplab's XNNPACK runner;
+// refused when its input or keypoints disagree with the run's model), plus
+// "split", "checkpoint", "data" (and "tflite" or "onnx"): what
 // `kplab eval` prints and `kplab ablate` records per variant.
 nlohmann::json evaluate_run(const std::string& run, const RunEvalOptions& options, const ModelRegistry& registry);
 // The same for a run already loaded: `rm` from load_run_model (its

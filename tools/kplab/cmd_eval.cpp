@@ -32,7 +32,10 @@ int eval(int argc, char** argv) {
       ("device", "cpu, cuda or cuda:N", cxxopts::value<std::string>(eo.device)->default_value("cpu"))
       ("tflite", "score this .tflite (kplab export --tflite) in LiteRT instead of the checkpoint; its input and\n"
        "keypoints must match the run's model", cxxopts::value<std::string>(eo.tflite)->default_value(""))
-      ("threads", "LiteRT threads (with --tflite)", cxxopts::value<int>(eo.threads)->default_value("2"))
+      ("onnx", "score this .onnx (kplab export) in kplab's XNNPACK runner (what predict runs) instead of the\n"
+       "checkpoint: the exported graph's own outputs; its input and keypoints must match the run's model",
+       cxxopts::value<std::string>(eo.onnx)->default_value(""))
+      ("threads", "threads of LiteRT (--tflite) or of the runner (--onnx)", cxxopts::value<int>(eo.threads)->default_value("2"))
       ("flip-test", "flip test-time augmentation: also predict the mirrored image, map it back (left and right\n"
        "joints swapped) and average; a model whose coords are the soft-argmax of its heatmaps takes them from\n"
        "the averaged heatmaps", cxxopts::value<bool>(eo.flip_test)->default_value("false"))
@@ -50,7 +53,9 @@ int eval(int argc, char** argv) {
   nlohmann::json j = evaluate_run(run, eo, model_registry());
   const std::vector<std::string> joints = j["joints"].get<std::vector<std::string>>();
   const std::string data = j["data"];
-  const std::string checkpoint = eo.tflite.empty() ? j["checkpoint"].get<std::string>() : eo.tflite + " (LiteRT)";
+  const std::string checkpoint = !eo.tflite.empty() ? eo.tflite + " (LiteRT)"
+                                 : !eo.onnx.empty() ? eo.onnx + " (kplab's XNNPACK runner)"
+                                                    : j["checkpoint"].get<std::string>();
 
   std::printf("%s on %s (split %s, %lld people, %lld labeled joints%s)\n", checkpoint.c_str(), data.c_str(),
               r["split"].as<std::string>().c_str(), static_cast<long long>(j["n_samples"].get<int64_t>()),
