@@ -23,8 +23,7 @@ BatchPredictor onnx_predictor(const std::string& onnx_path, int input_size, int 
   }
   KP_CHECK(coords, onnx_path, ": expected an output named 'coords' (kplab export), found none");
   const int64_t n = in[0];
-  std::vector<int64_t> cshape;
-  net->forward(std::vector<float>(n * 3 * input_size * input_size, 0.f).data());  // the shapes, before any data
+  std::vector<int64_t> cshape;  // the graph's static shape: known before any forward
   net->output("coords", &cshape);
   KP_CHECK(cshape.size() == 3 && cshape[1] == num_keypoints && cshape[2] == 2, onnx_path,
            ": output coords: expected N x ", num_keypoints, " x 2 (the run's keypoints), found ",

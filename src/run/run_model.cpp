@@ -1,6 +1,7 @@
 #include "run/run_model.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "core/error.h"
 #include "data/cache.h"
@@ -50,26 +51,28 @@ nlohmann::json evaluate_run_model(RunModel& rm, const Experiment& exp, const Cac
   to.device = o.device;
   to.flip_test = o.flip_test;
   KP_CHECK(o.tflite.empty() || o.onnx.empty(), "--tflite and --onnx: expected one file to score, found both");
-  if (!o.onnx.empty()) {
-    const Schema schema = trained_schema(rm);
-    nlohmann::json j = evaluate(onnx_predictor(o.onnx, rm.model->input_size(), rm.model->num_keypoints(), o.threads),
-                                {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()}, cache,
-                                schema, eval_options(to));
-    j["onnx"] = o.onnx;
-    add_run_fields(j, rm, data, schema, o.split);
-    return j;
-  }
-  if (o.tflite.empty()) return evaluate_trained(rm, cache, data, to);
+  if (o.tflite.empty() && o.onnx.empty()) return evaluate_trained(rm, cache, data, to);
+  // An exported file scored in place of the checkpoint: the ONNX graph in
+  // kplab's XNNPACK runner, or the TFLite file in LiteRT.
   const Schema schema = trained_schema(rm);
-  const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);
-  onnx_export::check_tflite_matches(meta, o.tflite, rm.model->input_size(), rm.model->num_keypoints());
-  ScratchDir work("kplab-eval-tflite");
   EvalOptions eo = eval_options(to);
-  eo.batch_size = 256;  // one LiteRT process per 256 people
-  nlohmann::json j = evaluate(onnx_export::litert_predictor(o.tflite, meta, work.path(), o.threads),
-                              {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()}, cache,
-                              schema, eo);
-  j["tflite"] = o.tflite;
+  std::optional<ScratchDir> work;  // LiteRT's exchange files
+  BatchPredictor predict;
+  if (!o.onnx.empty()) {
+    predict = onnx_predictor(o.onnx, rm.model->input_size(), rm.model->num_keypoints(), o.threads);
+  } else {
+    const nlohmann::json meta = onnx_export::read_tflite_metadata(o.tflite);
+    onnx_export::check_tflite_matches(meta, o.tflite, rm.model->input_size(), rm.model->num_keypoints());
+    work.emplace("kplab-eval-tflite");
+    eo.batch_size = 256;  // one LiteRT process per 256 people
+    predict = onnx_export::litert_predictor(o.tflite, meta, work->path(), o.threads);
+  }
+  nlohmann::json j = evaluate(predict, {rm.model->input_size(), rm.model->heatmap_size(), rm.model->num_keypoints()},
+                              cache, schema, eo);
+  if (o.onnx.empty())
+    j["tflite"] = o.tflite;
+  else
+    j["onnx"] = o.onnx;
   add_run_fields(j, rm, data, schema, o.split);
   return j;
 }
