@@ -88,9 +88,9 @@ BackboneImpl::BackboneImpl(const BlazePoseOptions& o) {
 }
 
 std::vector<torch::Tensor> BackboneImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y = torch::relu(conv1(x));
-  y = torch::relu(y + conv2_1(y));
-  y = torch::relu(y + conv2_2(y));
+  torch::Tensor y = conv1(x).relu_();
+  y = add_relu_(conv2_1(y), y);
+  y = add_relu_(conv2_2(y), y);
   std::vector<torch::Tensor> out = {y};
   for (size_t i = 0; i < stages->size(); ++i) {
     y = stages->ptr<BlazeBlockImpl>(i)->forward(y);

@@ -29,6 +29,8 @@ torch::Tensor filled(std::vector<int64_t> shape, float value) { return torch::fu
 
 }  // namespace
 
+torch::Tensor add_relu_(torch::Tensor fresh, const torch::Tensor& other) { return fresh.add_(other).relu_(); }
+
 // ---------------------------------------------------------------- SeparableConv
 
 SeparableConvImpl::SeparableConvImpl(int64_t in, int64_t out, int64_t stride, bool relu) : relu(relu) {
@@ -38,7 +40,7 @@ SeparableConvImpl::SeparableConvImpl(int64_t in, int64_t out, int64_t stride, bo
 
 torch::Tensor SeparableConvImpl::forward(const torch::Tensor& x) {
   torch::Tensor y = pw(dw(x));
-  return relu ? torch::relu(y) : y;
+  return relu ? y.relu_() : y;  // in place: the 1x1's output is ours alone
 }
 
 Value SeparableConvImpl::emit(GraphBuilder& g, const Value& x) const {
@@ -58,8 +60,8 @@ BlazeBlockImpl::BlazeBlockImpl(int64_t in, int64_t out, int64_t repeats) {
 torch::Tensor BlazeBlockImpl::forward(const torch::Tensor& x) {
   torch::Tensor pooled = F::max_pool2d(x, F::MaxPool2dFuncOptions(2).stride(2));
   if (pool_proj) pooled = pool_proj(pooled);
-  torch::Tensor y = torch::relu(down(x) + pooled);
-  for (const auto& c : *convs) y = torch::relu(y + c->as<SeparableConv>()->forward(y));
+  torch::Tensor y = add_relu_(down(x), pooled);
+  for (const auto& c : *convs) y = add_relu_(c->as<SeparableConv>()->forward(y), y);
   return y;
 }
 

@@ -15,6 +15,14 @@ namespace kplab::models {
 using onnx_export::GraphBuilder;
 using onnx_export::Value;
 
+// relu(fresh + other), written into `fresh`: a result just computed that
+// nothing else holds (a convolution's output; no backward needs it). In
+// place, a residual step allocates no new maps: at batch 16 of 256² the 128²
+// stage's maps are 25 MB each, and every new one is written from memory.
+// Autograd supports both: add_'s backward needs neither operand, relu_'s
+// needs only its own result.
+torch::Tensor add_relu_(torch::Tensor fresh, const torch::Tensor& other);
+
 // What every block here is: one N x C x H x W feature map in, one out, both
 // in LibTorch (forward) and as ONNX nodes (emit), so that a model can hold a
 // block of any kind (an attention add-on, say) by this type.

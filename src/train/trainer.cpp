@@ -26,6 +26,7 @@
 #include "train/checkpoint.h"
 #include "train/distributed.h"
 #include "train/epoch_log.h"
+#include "train/fused_adam.h"
 #include "train/freeze.h"
 #include "train/loss_terms.h"
 #include "train/metrics_log.h"
@@ -50,9 +51,9 @@ namespace {
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerConfig& c, std::vector<torch::Tensor> params) {
   if (c.type == "adam")
-    return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+    return std::make_unique<FusedAdam>(params, torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
   if (c.type == "adamw")
-    return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
+    return std::make_unique<FusedAdamW>(params, torch::optim::AdamWOptions(c.lr).weight_decay(c.weight_decay));
   if (c.type == "sgd")
     return std::make_unique<torch::optim::SGD>(
         params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
