@@ -106,6 +106,47 @@ TEST(Synthetic, JointsFiniteMostlyInsideAndSided) {
   EXPECT_LT(occluded, total / 4);    // ...but hide a minority of joints
 }
 
+// Every limb has a dark outline (so an arm in front of the same-coloured
+// shirt stays visible) and only the person's right limbs a light centre
+// stripe (what tells left from right). Sampled at each forearm's middle: on
+// its axis for the stripe, and across it, just outside the coloured capsule,
+// for the outline. Other limbs, occluders and noise cover some samples, so
+// the checks count people.
+TEST(Synthetic, EveryLimbOutlinedOnlyTheRightStriped) {
+  const int size = 512, count = 60;
+  auto ds = synth(count, 5, size);
+  int outlined[2] = {0, 0}, striped[2] = {0, 0};  // [0] right forearm, [1] left
+  for (const auto& im : ds.images) {
+    const cv::Mat img = im.load();
+    const auto& xy = im.people[0].xy;
+    auto at = [&](int j) { return cv::Point2d(xy[2 * j], xy[2 * j + 1]); };
+    // The torso unit T sets every width; neck to mid-hip is 0.9-1.0 T.
+    const cv::Point2d mid_hip = (at(2) + at(3)) * 0.5;
+    const double T = cv::norm(at(12) - mid_hip) / 0.95;
+    auto pixel = [&](cv::Point2d q) {
+      int x = static_cast<int>(std::lround(q.x)), y = static_cast<int>(std::lround(q.y));
+      return (x < 0 || y < 0 || x >= size || y >= size) ? cv::Vec3b(128, 128, 128) : img.at<cv::Vec3b>(y, x);
+    };
+    auto dark = [](cv::Vec3b v) { return v[0] < 70 && v[1] < 70 && v[2] < 70; };
+    auto light = [](cv::Vec3b v) { return v[0] > 190 && v[1] > 190 && v[2] > 190; };
+    const int elbow[2] = {7, 10}, wrist[2] = {6, 11};  // LSP order: right, left
+    for (int side = 0; side < 2; ++side) {
+      const cv::Point2d a = at(elbow[side]), b = at(wrist[side]), mid = (a + b) * 0.5;
+      const double len = cv::norm(b - a);
+      if (len < 0.2 * T) continue;
+      const cv::Point2d across(-(b - a).y / len, (b - a).x / len);
+      // The forearm is 0.15 T wide; its outline a band of max(2 px, 0.06 T) around it.
+      const double r = 0.075 * T + 0.5 * std::max(2.0, 0.06 * T) * 0.5 + 0.25;
+      outlined[side] += dark(pixel(mid + across * r)) || dark(pixel(mid - across * r));
+      striped[side] += light(pixel(mid));
+    }
+  }
+  EXPECT_GT(outlined[0], count / 2) << "right forearms outlined";
+  EXPECT_GT(outlined[1], count / 2) << "left forearms outlined";
+  EXPECT_GT(striped[0], count / 2) << "right forearms striped";
+  EXPECT_LT(striped[1], count / 5) << "left forearms striped";
+}
+
 TEST(Synthetic, ConcurrentLoadsAgree) {
   auto ds = synth(6, 5);
   std::vector<cv::Mat> first(6), second(6);
