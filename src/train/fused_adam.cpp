@@ -24,8 +24,8 @@ torch::Tensor like_param(const torch::Tensor& t, const torch::Tensor& p) {
 }
 
 // Collects the group's parameters that have a gradient, creating and
-// advancing their AdamParamState as torch::optim::Adam does, and runs `fused`
-// once per (device, dtype). `decoupled` picks the fused AdamW kernel.
+// advancing their AdamParamState as torch::optim::Adam does, and runs the
+// fused kernel once per (device, dtype). `decoupled` picks AdamW's.
 template <typename Options>
 void fused_group(torch::optim::OptimizerParamGroup& group,
                  ska::flat_hash_map<void*, std::unique_ptr<torch::optim::OptimizerParamState>>& state,
