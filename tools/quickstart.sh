@@ -3,7 +3,7 @@
 # default data: install, build, generate synthetic people in the LSP schema,
 # prepare their HDF5 cache, train blazepose_lite on 2 CPU cores, its exported
 # coords the soft-argmax of its heatmaps (experiments/quick_synthetic.yaml,
-# 47 epochs, 12.5 minutes on a slow 2-core machine), evaluate the best
+# 47 epochs, 11-13 minutes on a slow 2-core machine), evaluate the best
 # checkpoint on the test split, export it to a checked, TFLite-linted,
 # parity-proven ONNX file and to a TFLite file (onnx2tf, builtin operators
 # only, proven in LiteRT), and write the run's HTML report.
