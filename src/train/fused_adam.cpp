@@ -4,6 +4,7 @@
 #include <ATen/ops/_fused_adamw.h>
 
 #include <map>
+#include <type_traits>
 #include <utility>
 
 namespace kplab {
@@ -25,11 +26,11 @@ torch::Tensor like_param(const torch::Tensor& t, const torch::Tensor& p) {
 
 // Collects the group's parameters that have a gradient, creating and
 // advancing their AdamParamState as torch::optim::Adam does, and runs the
-// fused kernel once per (device, dtype). `decoupled` picks AdamW's.
+// fused kernel once per (device, dtype): AdamW's for AdamWOptions.
 template <typename Options>
 void fused_group(torch::optim::OptimizerParamGroup& group,
-                 ska::flat_hash_map<void*, std::unique_ptr<torch::optim::OptimizerParamState>>& state,
-                 bool decoupled) {
+                 ska::flat_hash_map<void*, std::unique_ptr<torch::optim::OptimizerParamState>>& state) {
+  constexpr bool decoupled = std::is_same_v<Options, torch::optim::AdamWOptions>;
   auto& options = static_cast<Options&>(group.options());
   std::map<std::pair<int, int>, Bucket> buckets;  // (device index + type, dtype)
   // One step tensor per (device, step count): the kernels only read it.
@@ -68,7 +69,7 @@ void fused_group(torch::optim::OptimizerParamGroup& group,
   }
   const auto [beta1, beta2] = options.betas();
   for (auto& [key, b] : buckets) {
-    if (decoupled)
+    if constexpr (decoupled)
       at::_fused_adamw_(b.params, b.grads, b.exp_avgs, b.exp_avg_sqs, b.max_exp_avg_sqs, b.steps, options.lr(), beta1,
                         beta2, options.weight_decay(), options.eps(), options.amsgrad(), /*maximize=*/false);
     else
@@ -77,29 +78,27 @@ void fused_group(torch::optim::OptimizerParamGroup& group,
   }
 }
 
-template <typename Optimizer>
-torch::Tensor fused_step(Optimizer& opt, torch::optim::Optimizer::LossClosure& closure,
-                         ska::flat_hash_map<void*, std::unique_ptr<torch::optim::OptimizerParamState>>& state,
-                         bool decoupled) {
+template <typename Options>
+torch::Tensor fused_step(torch::optim::Optimizer& opt, torch::optim::Optimizer::LossClosure& closure,
+                         ska::flat_hash_map<void*, std::unique_ptr<torch::optim::OptimizerParamState>>& state) {
   torch::NoGradGuard no_grad;
   torch::Tensor loss;
   if (closure) {
     at::AutoGradMode enable_grad(true);
     loss = closure();
   }
-  for (auto& group : opt.param_groups()) {
-    if (decoupled)
-      fused_group<torch::optim::AdamWOptions>(group, state, true);
-    else
-      fused_group<torch::optim::AdamOptions>(group, state, false);
-  }
+  for (auto& group : opt.param_groups()) fused_group<Options>(group, state);
   return loss;
 }
 
 }  // namespace
 
-torch::Tensor FusedAdam::step(LossClosure closure) { return fused_step(*this, closure, state_, false); }
+torch::Tensor FusedAdam::step(LossClosure closure) {
+  return fused_step<torch::optim::AdamOptions>(*this, closure, state_);
+}
 
-torch::Tensor FusedAdamW::step(LossClosure closure) { return fused_step(*this, closure, state_, true); }
+torch::Tensor FusedAdamW::step(LossClosure closure) {
+  return fused_step<torch::optim::AdamWOptions>(*this, closure, state_);
+}
 
 }  // namespace kplab
