@@ -132,7 +132,8 @@ nlohmann::json measure_variant(const AblationSpec& spec, const AblationVariant& 
 
 AblationOutcome run_ablation(const AblationRunOptions& o, const ModelRegistry& registry) {
   const std::string& path = o.ablation;
-  const AblationSpec spec = load_ablation(path, o.sets);
+  AblationSpec spec = load_ablation(path, o.sets);
+  select_variants(spec, o.variants);
   const int train_threads = o.threads > 0 ? o.threads : default_threads();
   // Every experiment is read and checked before the first hour of training.
   const std::vector<Experiment> experiments = load_experiments(spec, path);

@@ -17,6 +17,7 @@ namespace kplab {
 struct AblationRunOptions {
   std::string ablation;            // the ablation file
   std::vector<std::string> sets;   // overrides for every variant (--set key=value)
+  std::vector<std::string> variants;  // only these variants (--variants; empty: all)
   std::string out;                 // output folder ("": runs/ablations/NAME)
   std::string device = "cpu";      // training and evaluation device
   int threads = 0;                 // training threads (0: all cores)

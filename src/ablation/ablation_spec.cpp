@@ -81,4 +81,22 @@ AblationSpec load_ablation(const std::string& path, const std::vector<std::strin
   return s;
 }
 
+void select_variants(AblationSpec& spec, const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  std::set<std::string> wanted, known;
+  std::string listed;
+  for (const auto& v : spec.variants) {
+    known.insert(v.name);
+    listed += (listed.empty() ? "" : ", ") + v.name;
+  }
+  for (const auto& n : names) {
+    if (!known.count(n)) throw input_error(spec.path, "variants", "a variant named " + n + " (--variants)", listed);
+    wanted.insert(n);
+  }
+  std::vector<AblationVariant> kept;
+  for (const auto& v : spec.variants)
+    if (wanted.count(v.name)) kept.push_back(v);
+  spec.variants = std::move(kept);
+}
+
 }  // namespace kplab

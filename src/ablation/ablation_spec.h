@@ -39,4 +39,9 @@ struct AblationSpec {
 // and key. `extra_overrides` (kplab ablate --set) go after the shared ones.
 AblationSpec load_ablation(const std::string& path, const std::vector<std::string>& extra_overrides = {});
 
+// Keeps only the variants named, in the file's order (kplab ablate
+// --variants: e.g. the top rows again with another seed); an empty list keeps
+// all. A name not in the file fails, listing the file's variants.
+void select_variants(AblationSpec& spec, const std::vector<std::string>& names);
+
 }  // namespace kplab

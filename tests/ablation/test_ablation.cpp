@@ -73,6 +73,25 @@ TEST(AblationSpec, BadFilesNameTheKey) {
   EXPECT_NE(error_of(write("base: e.yaml\nvariants: [{name: a, sett: [x=1]}]\n")).find("sett"), std::string::npos);
 }
 
+// --variants: the rows named, in the file's order; an unknown name fails
+// listing the file's variants.
+TEST(AblationSpec, SelectVariantsKeepsTheFilesOrderAndRefusesUnknownNames) {
+  TempDir dir;
+  std::ofstream(dir.file("exp.yaml")) << "seed: 0\n";
+  std::ofstream(dir.file("a.yaml")) << "base: exp.yaml\nvariants: [{name: base}, {name: cbam}, {name: vit2}]\n";
+  AblationSpec s = load_ablation(dir.file("a.yaml"));
+  select_variants(s, {});
+  EXPECT_EQ(s.variants.size(), 3u);
+  select_variants(s, {"vit2", "base"});
+  ASSERT_EQ(s.variants.size(), 2u);
+  EXPECT_EQ(s.variants[0].name, "base");
+  EXPECT_EQ(s.variants[1].name, "vit2");
+  AblationSpec all = load_ablation(dir.file("a.yaml"));
+  test::expect_error_with([&] { select_variants(all, {"base", "vit"}); },
+                          {"a.yaml", "variants", "vit", "base, cbam, vit2"});
+  EXPECT_EQ(all.variants.size(), 3u);
+}
+
 TEST(ResultsTable, CsvAndMarkdownHaveOneLinePerVariantAndEveryColumn) {
   nlohmann::json results = {{"name", "t"},
                              {"split", "test"},
@@ -171,6 +190,18 @@ TEST(AblateCli, VariantsOnDifferentDataAreRefusedBeforeTraining) {
   const test::CliResult r = test::run_kplab(dir, "ablate " + dir.file("abl.yaml") + " --out " + dir.file("out"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("same data"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
+}
+
+TEST(AblateCli, UnknownVariantIsRefusedBeforeAnythingIsWritten) {
+  TempDir dir;
+  std::ofstream(dir.file("exp.yaml")) << "seed: 0\n";
+  std::ofstream(dir.file("a.yaml")) << "base: exp.yaml\nvariants: [{name: base}, {name: cbam}]\n";
+  const test::CliResult r =
+      test::run_kplab(dir, "ablate " + dir.file("a.yaml") + " --variants base,vit2 --out " + dir.file("out"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("vit2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("base, cbam"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
 }
 

@@ -29,12 +29,16 @@ int ablate(int argc, char** argv) {
       ("threads", "training threads (0 = all cores)", cxxopts::value<int>(o.threads)->default_value("0"))
       ("set", "override for every variant, e.g. --set phases.0.epochs=1 (repeatable)",
        cxxopts::value<std::vector<std::string>>(o.sets))
+      ("variants", "only these variants, comma-separated (e.g. the top rows again with --set seed=1)",
+       cxxopts::value<std::vector<std::string>>(o.variants))
       ("json", "also write results.json here", cxxopts::value<std::string>()->default_value(""))
       ("h,help", "show this help");
   opts.parse_positional({"ablation"});
   opts.positional_help("ABLATION.yaml");
   const auto r = parse_args(opts, argc, argv,
-                            {"kplab ablate experiments/ablation_reference.yaml --out runs/ablations/reference"});
+                            {"kplab ablate experiments/ablation_reference.yaml --out runs/ablations/reference",
+                             "kplab ablate experiments/ablation_reference.yaml --variants base,vit2 --set seed=1 "
+                             "--out runs/ablations/reference_seed1"});
   if (!r) return 0;
   require(*r, "ablation", argv[0], "ABLATION.yaml");
   JsonOutput json_out((*r)["json"].as<std::string>());
