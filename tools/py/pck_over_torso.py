@@ -14,6 +14,10 @@ from kplab_py import Failure  # noqa: E402
 NEEDED = ["right_shoulder", "left_shoulder", "right_hip", "left_hip"]
 
 
+def widen(q, c, s):
+    return c + (q - c) * s
+
+
 def main(argv):
     import cv2
     import h5py
@@ -43,9 +47,6 @@ def main(argv):
         pred = dict(zip(outs, sess.run(None, {inp.name: x})))["coords"][0]
         kp = f["keypoints"][i]
         torso = np.linalg.norm(kp[ls] - kp[rh])  # the LSP protocol's normaliser
-
-        def widen(q, c, s):
-            return c + (q - c) * s
 
         ms, mh = (kp[rs] + kp[ls]) / 2, (kp[rh] + kp[lh]) / 2
         quad = np.array([widen(kp[rs], ms, 1.15), widen(kp[ls], ms, 1.15),
